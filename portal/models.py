@@ -1,0 +1,106 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# A kommun's page lives at /<slug>/, so a slug must never shadow one of the portal's own top-level paths.
+RESERVED_SLUGS = (
+    "admin",
+    "static",
+    "media",
+    "teman",
+    "sok",
+    "oppna-data",
+    "flode",
+    "sitemap.xml",
+    "robots.txt",
+    "tillganglighet",
+    "lattlast",
+    "om",
+    "kontakt",
+    "en",
+    "api",
+    "healthz",
+    "enkater",
+    "dialoger",
+    "platser",
+)
+
+
+class PoliceArea(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”."))
+    region = models.CharField(
+        _("polisregion"), max_length=100, blank=True, help_text=_("T.ex. ”Polisregion Nord”.")
+    )
+
+    class Meta:
+        verbose_name = _("lokalpolisområde")
+        verbose_name_plural = _("lokalpolisområden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def in_police_area(self, police_area):
+        return self.filter(police_area=police_area)
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”."))
+    official_name = models.CharField(
+        _("officiellt namn"), max_length=100, help_text=_("Som kommunen själv skriver det, t.ex. ”Vindelns kommun”.")
+    )
+    slug = models.SlugField(
+        _("webbadressnamn"),
+        max_length=60,
+        unique=True,
+        help_text=_("Används i adressen: /vindeln/. Små bokstäver a–z, siffror och bindestreck."),
+    )
+    code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden består av fyra siffror, t.ex. 2404."))],
+        help_text=_("SCB:s fyrsiffriga kommunkod, t.ex. 2404 för Vindeln."),
+    )
+    county = models.CharField(_("län"), max_length=100, help_text=_("T.ex. ”Västerbottens län”."))
+    police_area = models.ForeignKey(
+        PoliceArea,
+        verbose_name=_("lokalpolisområde"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4}$"),
+                name="municipality_code_four_digits",
+                violation_error_message=_("Kommunkoden består av fyra siffror."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=RESERVED_SLUGS) & ~models.Q(slug=""),
+                name="municipality_slug_not_reserved",
+                violation_error_message=_("Webbadressnamnet är upptaget av portalen själv."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipality_detail", kwargs={"municipality_slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}})
+

@@ -1,0 +1,27 @@
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from portal.models import Municipality, PoliceArea
+from promises.models import FollowUp, PromisePeriod
+
+
+def home(request):
+    latest_periods = PromisePeriod.objects.published().latest_first()
+    police_areas = PoliceArea.objects.prefetch_related(
+        Prefetch(
+            "municipalities",
+            queryset=Municipality.objects.order_by("name").prefetch_related(
+                Prefetch("promise_periods", queryset=latest_periods, to_attr="published_periods")
+            ),
+        )
+    )
+    latest_follow_ups = (
+        FollowUp.objects.published()
+        .select_related("period__municipality")
+        .order_by("-published_on", "-year", "period__municipality__name")[:6]
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {"police_areas": police_areas, "latest_follow_ups": latest_follow_ups},
+    )

@@ -1,0 +1,582 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality
+
+# Medborgarlöften began nationally in 2015; anything outside this window is a typo, not a period.
+FIRST_YEAR = 2015
+LAST_YEAR = 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+class Theme(models.Model):
+    """A national theme (Droger, Trafik …) that lets residents compare focus areas across kommuner."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    slug = models.SlugField(_("webbadressnamn"), max_length=60, unique=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        verbose_name = _("tema")
+        verbose_name_plural = _("teman")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    PUBLISHED = "published", _("Publicerad")
+
+
+class PeriodPhase(models.TextChoices):
+    UPCOMING = "upcoming", _("Kommande")
+    ONGOING = "ongoing", _("Pågår")
+    ENDED = "ended", _("Avslutad")
+
+
+class PromisePeriodQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def for_municipality(self, municipality):
+        return self.filter(municipality=municipality)
+
+    def ongoing(self, year):
+        return self.filter(start_year__lte=year, end_year__gte=year)
+
+    def ended(self, year):
+        return self.filter(end_year__lt=year)
+
+    def latest_first(self):
+        return self.order_by("-start_year", "-end_year")
+
+    def with_content(self):
+        """Everything a period page shows, in a fixed number of queries however large the period is."""
+        published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
+            "follow_up"
+        )
+        activities = Activity.objects.select_related("carried_over_from__focus_area__period").prefetch_related(
+            "responsible", models.Prefetch("reports", queryset=published_reports, to_attr="published_reports")
+        )
+        return self.select_related("municipality__police_area", "extends").prefetch_related(
+            models.Prefetch(
+                "focus_areas",
+                queryset=FocusArea.objects.select_related("theme").prefetch_related(
+                    models.Prefetch("activities", queryset=activities)
+                ),
+            ),
+            "parties",
+            models.Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
+            models.Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.filter(publication=Publication.PUBLISHED).order_by("year"),
+                to_attr="published_follow_ups",
+            ),
+        )
+
+
+class PromisePeriod(models.Model):
+    """One kommun's medborgarlöfte for a span of years: the signed document and what it rests on."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="promise_periods"
+    )
+    start_year = models.PositiveSmallIntegerField(_("första år"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(
+        _("sista år"), validators=YEAR_VALIDATORS, help_text=_("Samma som första år för ett ettårigt löfte.")
+    )
+    title = models.CharField(
+        _("rubrik"), max_length=200, blank=True, help_text=_("Dokumentets rubrik, t.ex. ”Medborgarlöften 2023–2025”.")
+    )
+    preamble = models.TextField(
+        _("inledning"), blank=True, help_text=_("Dokumentets inledande text, ordagrant. Tom rad mellan stycken.")
+    )
+    basis = models.TextField(
+        _("underlag"),
+        blank=True,
+        help_text=_("Vad löftet bygger på: trygghetsundersökning, medborgardialoger, polisens och kommunens lägesbild."),
+    )
+    feedback = models.TextField(
+        _("återkoppling"), blank=True, help_text=_("Hur och var invånarna får veta hur arbetet går.")
+    )
+    easy_read = models.TextField(
+        _("lättläst sammanfattning"), blank=True, help_text=_("Korta meningar och vanliga ord.")
+    )
+    extends = models.ForeignKey(
+        "self",
+        verbose_name=_("förlänger"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        help_text=_("Den tidigare period som detta löfte förlänger, om löftena fördes över."),
+    )
+    extension_note = models.TextField(
+        _("om förlängningen"), blank=True, help_text=_("Vad som fördes över och vad som lades till.")
+    )
+    signed_place = models.CharField(_("ort för undertecknande"), max_length=100, blank=True)
+    signed_on = models.DateField(_("datum för undertecknande"), null=True, blank=True)
+    source = models.TextField(
+        _("källa"),
+        blank=True,
+        help_text=_("Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."),
+    )
+    publication = models.CharField(
+        _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
+    )
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    objects = PromisePeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medborgarlöfte (period)")
+        verbose_name_plural = _("medborgarlöften (perioder)")
+        ordering = ["municipality__name", "-start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "start_year"],
+                name="promise_period_one_per_start_year",
+                violation_error_message=_("Kommunen har redan ett medborgarlöfte som börjar det året."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="promise_period_end_not_before_start",
+                violation_error_message=_("Sista året kan inte ligga före det första."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=FIRST_YEAR, start_year__lte=LAST_YEAR)
+                & Q(end_year__gte=FIRST_YEAR, end_year__lte=LAST_YEAR),
+                name="promise_period_years_plausible",
+                violation_error_message=_("Åren måste ligga mellan 2015 och 2100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(extends=models.F("pk")),
+                name="promise_period_does_not_extend_itself",
+                violation_error_message=_("En period kan inte förlänga sig själv."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publication=Publication.DRAFT) | Q(published_at__isnull=False),
+                name="promise_period_published_has_date",
+                violation_error_message=_("En publicerad period måste ha ett publiceringsdatum."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.years_label}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "period_detail",
+            kwargs={
+                "municipality_slug": self.municipality.slug,
+                "start_year": self.start_year,
+                "end_year": self.end_year,
+            },
+        )
+
+    @property
+    def years_label(self):
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def display_title(self):
+        return self.title or _("Medborgarlöften %(years)s") % {"years": self.years_label}
+
+    @property
+    def years(self):
+        return range(self.start_year, self.end_year + 1)
+
+    @property
+    def is_published(self):
+        return self.publication == Publication.PUBLISHED
+
+    def phase(self, today=None):
+        """Where the period stands today: the pages never call an ended period current."""
+        year = (today or timezone.localdate()).year
+        if year < self.start_year:
+            return PeriodPhase.UPCOMING
+        if year > self.end_year:
+            return PeriodPhase.ENDED
+        return PeriodPhase.ONGOING
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = _("Sista året kan inte ligga före det första.")
+        if self.extends_id:
+            if self.pk and self.extends_id == self.pk:
+                errors["extends"] = _("En period kan inte förlänga sig själv.")
+            elif self.municipality_id and self.extends.municipality_id != self.municipality_id:
+                errors["extends"] = _("Den förlängda perioden måste gälla samma kommun.")
+            elif self.start_year and self.extends.end_year >= self.start_year:
+                errors["extends"] = _("Den förlängda perioden måste ha slutat innan den här börjar.")
+        if self.municipality_id and self.start_year and self.end_year and not errors:
+            overlapping = (
+                PromisePeriod.objects.for_municipality(self.municipality_id)
+                .filter(start_year__lte=self.end_year, end_year__gte=self.start_year)
+                .exclude(pk=self.pk)
+            )
+            if overlapping.exists():
+                errors["start_year"] = _("Perioden överlappar %(other)s.") % {"other": overlapping.first()}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Party(models.Model):
+    """An organisation behind a period: the kommun and the police sign; others take part in activities."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Kommun")
+        POLICE = "police", _("Polisen")
+        OTHER = "other", _("Annan aktör")
+
+    class Role(models.TextChoices):
+        SIGNATORY = "signatory", _("Undertecknar löftet")
+        PARTNER = "partner", _("Samverkar i aktiviteter")
+
+    period = models.ForeignKey(PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(_("namn"), max_length=150, help_text=_("T.ex. ”Vindelns kommun”, ”Lokalpolisområde Umeå”."))
+    short_name = models.CharField(
+        _("kortnamn"), max_length=60, blank=True, help_text=_("Som det står i löftena, t.ex. ”Polisen”.")
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.SIGNATORY)
+    contribution = models.TextField(
+        _("medverkan"), blank=True, help_text=_("Vad en samverkande aktör bidrar med, t.ex. ”följer och utvärderar projektet”.")
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parter")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "name"],
+                name="party_unique_name_per_period",
+                violation_error_message=_("Parten finns redan för perioden."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class Signatory(models.Model):
+    period = models.ForeignKey(
+        PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("part"), on_delete=models.PROTECT, related_name="signatories", null=True, blank=True
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    title = models.CharField(_("titel"), max_length=150, help_text=_("T.ex. ”Kommunstyrelsens ordförande”."))
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("undertecknare")
+        verbose_name_plural = _("undertecknare")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "name"],
+                name="signatory_unique_name_per_period",
+                violation_error_message=_("Personen står redan som undertecknare för perioden."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.party_id and self.period_id and self.party.period_id != self.period_id:
+            raise ValidationError({"party": _("Parten måste höra till samma period.")})
+
+
+class FocusArea(models.Model):
+    period = models.ForeignKey(
+        PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("tema"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        help_text=_("Det nationella tema som området hör till, för jämförelser mellan kommuner."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("fokusområde")
+        verbose_name_plural = _("fokusområden")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "title"],
+                name="focus_area_unique_title_per_period",
+                violation_error_message=_("Perioden har redan ett fokusområde med den rubriken."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Recurrence(models.TextChoices):
+    ONE_OFF = "one_off", _("Engångsinsats")
+    RECURRING = "recurring", _("Återkommande")
+    CONTINUOUS = "continuous", _("Löpande")
+
+
+class Activity(models.Model):
+    """One concrete promise: who promises what, and how often."""
+
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(
+        _("kort rubrik"), max_length=120, blank=True, help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”.")
+    )
+    text = models.TextField(_("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet."))
+    responsible = models.ManyToManyField(
+        Party,
+        verbose_name=_("lovas av"),
+        related_name="activities",
+        blank=True,
+        help_text=_("De parter som lovar aktiviteten."),
+    )
+    target = models.CharField(
+        _("mål"), max_length=300, blank=True, help_text=_("Vad som ska uppnås, t.ex. ”varje elev i årskurs 4”.")
+    )
+    frequency = models.CharField(
+        _("omfattning"), max_length=200, blank=True, help_text=_("T.ex. ”minst två tillfällen under året, vår och höst”.")
+    )
+    recurrence = models.CharField(
+        _("typ av insats"), max_length=20, choices=Recurrence.choices, default=Recurrence.CONTINUOUS
+    )
+    added_in_extension = models.BooleanField(
+        _("tillägg vid förlängning"), default=False, help_text=_("Lades till när perioden förlängdes.")
+    )
+    carried_over_from = models.ForeignKey(
+        "self",
+        verbose_name=_("förs över från"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        help_text=_("Samma löfte i den period som förlängdes."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="activity_text_not_empty",
+                violation_error_message=_("Löftets text saknas."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(carried_over_from=models.F("pk")),
+                name="activity_not_carried_over_from_itself",
+                violation_error_message=_("En aktivitet kan inte föras över från sig själv."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.short_text
+
+    @property
+    def short_text(self):
+        return self.text if len(self.text) <= 80 else self.text[:79].rstrip() + "…"
+
+    def clean(self):
+        super().clean()
+        if self.carried_over_from_id and self.focus_area_id:
+            origin_period = self.carried_over_from.focus_area.period
+            period = self.focus_area.period
+            if origin_period.municipality_id != period.municipality_id or origin_period.start_year >= period.start_year:
+                raise ValidationError(
+                    {"carried_over_from": _("Välj en aktivitet ur en tidigare period för samma kommun.")}
+                )
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED, period__publication=Publication.PUBLISHED)
+
+    def for_municipality(self, municipality):
+        return self.filter(period__municipality=municipality)
+
+
+class FollowUp(models.Model):
+    """The yearly follow-up of one period: what was done for every activity that year."""
+
+    period = models.ForeignKey(
+        PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    publication = models.CharField(
+        _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
+    )
+    published_on = models.DateField(_("publicerad"), null=True, blank=True)
+    is_example = models.BooleanField(
+        _("exempel"),
+        default=False,
+        help_text=_("Påhittad uppföljning för demonstration. Visas alltid med en tydlig märkning."),
+    )
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("årlig uppföljning")
+        verbose_name_plural = _("årliga uppföljningar")
+        ordering = ["period", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "year"],
+                name="follow_up_one_per_period_and_year",
+                violation_error_message=_("Det finns redan en uppföljning för det året."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="follow_up_year_plausible",
+                violation_error_message=_("Året måste ligga mellan 2015 och 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publication=Publication.DRAFT) | Q(published_on__isnull=False),
+                name="follow_up_published_has_date",
+                violation_error_message=_("En publicerad uppföljning måste ha ett publiceringsdatum."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Uppföljning %(year)s, %(period)s") % {"year": self.year, "period": self.period}
+
+    def get_absolute_url(self):
+        period = self.period
+        return reverse(
+            "follow_up_detail",
+            kwargs={
+                "municipality_slug": period.municipality.slug,
+                "start_year": period.start_year,
+                "end_year": period.end_year,
+                "year": self.year,
+            },
+        )
+
+    @property
+    def is_published(self):
+        return self.publication == Publication.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.period_id and self.year and not (self.period.start_year <= self.year <= self.period.end_year):
+            raise ValidationError(
+                {"year": _("Året måste ligga inom perioden %(years)s.") % {"years": self.period.years_label}}
+            )
+
+
+class ReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Ej påbörjad")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    CONTINUOUS = "continuous", _("Löpande")
+    DONE = "done", _("Genomförd")
+    PARTLY_DONE = "partly_done", _("Delvis genomförd")
+    DELAYED = "delayed", _("Försenad")
+    RENEGOTIATED = "renegotiated", _("Omförhandlad")
+    STOPPED = "stopped", _("Avbruten")
+
+    @classmethod
+    def needing_reason(cls):
+        return (cls.DELAYED, cls.RENEGOTIATED, cls.STOPPED)
+
+
+class ActivityReport(models.Model):
+    """What came of one activity in one year's follow-up."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("uppföljning"), on_delete=models.CASCADE, related_name="reports"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("aktivitet"), on_delete=models.CASCADE, related_name="reports"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices)
+    done = models.TextField(_("vad som gjordes"), blank=True)
+    count = models.PositiveIntegerField(
+        _("antal"), null=True, blank=True, help_text=_("T.ex. antal insatser eller tillfällen, om det går att räkna.")
+    )
+    count_label = models.CharField(
+        _("vad antalet avser"), max_length=100, blank=True, help_text=_("T.ex. ”trafikinsatser”.")
+    )
+    reason = models.TextField(
+        _("skäl"), blank=True, help_text=_("Krävs när aktiviteten är försenad, omförhandlad eller avbruten.")
+    )
+    evidence_url = models.URLField(_("länk till underlag"), blank=True)
+
+    class Meta:
+        verbose_name = _("aktivitetsrapport")
+        verbose_name_plural = _("aktivitetsrapporter")
+        ordering = ["activity__focus_area__order", "activity__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "activity"],
+                name="activity_report_one_per_follow_up",
+                violation_error_message=_("Aktiviteten har redan en rapport i den här uppföljningen."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=ReportStatus.needing_reason()) | ~Q(reason=""),
+                name="activity_report_reason_when_required",
+                violation_error_message=_("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."),
+            ),
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(count__gte=0),
+                name="activity_report_count_not_negative",
+                violation_error_message=_("Antalet kan inte vara negativt."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} ({self.follow_up.year}): {self.get_status_display()}"
+
+    @property
+    def needs_reason(self):
+        return self.status in ReportStatus.needing_reason()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.needs_reason and not self.reason.strip():
+            errors["reason"] = _("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten.")
+        if (
+            self.follow_up_id
+            and self.activity_id
+            and self.activity.focus_area.period_id != self.follow_up.period_id
+        ):
+            errors["activity"] = _("Aktiviteten hör inte till den här uppföljningens period.")
+        if errors:
+            raise ValidationError(errors)

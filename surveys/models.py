@@ -1,0 +1,1 @@
+# Models for surveys, unsafe places, dialogues and suggestions come with their own issue.
