@@ -15,7 +15,7 @@ def home(request):
             ),
         )
     )
-    latest_follow_ups = (
+    latest_follow_ups = list(
         FollowUp.objects.published()
         .select_related("period__municipality")
         .order_by("-published_on", "-year", "period__municipality__name")[:6]
@@ -23,5 +23,9 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"police_areas": police_areas, "latest_follow_ups": latest_follow_ups},
+        {
+            "police_areas": police_areas,
+            "latest_follow_ups": latest_follow_ups,
+            "has_examples": any(follow_up.is_example for follow_up in latest_follow_ups),
+        },
     )

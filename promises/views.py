@@ -66,7 +66,7 @@ def follow_up_detail(request, municipality_slug, start_year, end_year, year):
         report.activity_id: report
         for report in ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
     }
-    focus_areas = period.focus_areas.prefetch_related("activities__responsible")
+    focus_areas = list(period.focus_areas.prefetch_related("activities__responsible"))
     for focus_area in focus_areas:
         for activity in focus_area.activities.all():
             activity.report = reports.get(activity.pk)
