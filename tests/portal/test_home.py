@@ -1,0 +1,64 @@
+"""/: what medborgarlöften are, every kommun grouped by police area, the latest published follow-ups."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    make_follow_up,
+    make_full_period,
+    make_municipality,
+    make_period,
+    make_police_area,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_explains_the_yearly_cycle(resident):
+    content = resident.get(reverse("home")).content.decode()
+    assert "Så fungerar medborgarlöften" in content
+    for step in ("Lyssna.", "Lova.", "Göra.", "Följa upp.", "Återkoppla."):
+        assert step in content
+    assert "112" in content and "114 14" in content
+
+
+def test_home_groups_kommuner_by_police_area_including_those_without_promises(resident):
+    area = make_police_area(name="Lokalpolisområde Umeå")
+    vindeln = make_municipality(name="Vindeln", official_name="Vindelns kommun", police_area=area)
+    make_municipality(name="Bjurholm", official_name="Bjurholms kommun", police_area=area)
+    make_period(municipality=vindeln, start_year=2023, end_year=2025)
+
+    content = resident.get(reverse("home")).content.decode()
+
+    assert "Lokalpolisområde Umeå" in content
+    assert "Vindelns kommun" in content
+    assert "Senaste löfte: 2023–2025" in content
+    assert "Bjurholms kommun" in content
+    assert "Inget medborgarlöfte publicerat här ännu" in content
+
+
+def test_home_lists_only_published_follow_ups_and_labels_examples(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    make_follow_up(period, year=2023, is_example=True)
+    make_follow_up(period, year=2024, published=False)
+    draft_period = make_period(published=False)
+    make_follow_up(draft_period, year=2023)
+
+    content = resident.get(reverse("home")).content.decode()
+
+    assert f"{period.municipality.name}: uppföljning 2023" in content
+    assert "uppföljning 2024" not in content
+    assert f"{draft_period.municipality.name}: uppföljning" not in content
+    assert "Exempel" in content
+
+
+@pytest.mark.parametrize("kommuner", [1, 12])
+def test_home_query_count_does_not_grow_with_data(resident, django_assert_num_queries, kommuner):
+    for _ in range(2):
+        area = make_police_area()
+        for _ in range(kommuner):
+            make_full_period(municipality=make_municipality(police_area=area), follow_up_years=(2023,))
+    # police areas, their kommuner, the kommuner's published periods, the latest follow-ups.
+    with django_assert_num_queries(4):
+        response = resident.get(reverse("home"))
+    assert response.status_code == 200

@@ -1,0 +1,165 @@
+"""/<kommun>/<start>-<end>/: one period in full, with each activity's status per year."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from promises.models import Party, ReportStatus
+from tests.factories import (
+    make_activity,
+    make_focus_area,
+    make_follow_up,
+    make_full_period,
+    make_municipality,
+    make_party,
+    make_period,
+    make_report,
+    make_signatory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def period_url(period):
+    return reverse(
+        "period_detail",
+        kwargs={"municipality_slug": period.municipality.slug, "start_year": period.start_year, "end_year": period.end_year},
+    )
+
+
+def test_period_page_shows_promises_parties_and_signatories(resident):
+    period = make_period(start_year=2023, end_year=2025, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3))
+    kommun = make_party(period, name="Vindelns kommun", kind=Party.Kind.MUNICIPALITY, order=2)
+    police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=1)
+    make_signatory(period, name="Mathias Haglund", title="Kommunstyrelsens ordförande", party=kommun)
+    focus_area = make_focus_area(period, title="Trafik", description="Nollvisionen är det långsiktiga målet.")
+    make_activity(
+        focus_area,
+        responsible=[police, kommun],
+        text="Polisen lovar att genomföra trafikinsatser.",
+        frequency="minst två tillfällen under året, vår och höst",
+    )
+
+    response = resident.get(period_url(period))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Trafik" in content
+    assert "Nollvisionen är det långsiktiga målet." in content
+    assert "Polisen lovar att genomföra trafikinsatser." in content
+    assert "Polisen och Vindelns kommun" in content
+    assert "minst två tillfällen under året, vår och höst" in content
+    assert "Mathias Haglund" in content
+    assert "3 mars 2023" in content
+    assert "Umeå" in content
+
+
+@pytest.mark.parametrize("url_years", [("2023", "2024"), ("2022", "2025")])
+def test_unknown_period_is_404(resident, url_years):
+    period = make_period(start_year=2023, end_year=2025)
+    url = f"/{period.municipality.slug}/{url_years[0]}-{url_years[1]}/"
+    response = resident.get(url)
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["99999999999999999999-1", "2023-20255", "abcd-efgh", "2023-", "0-0"])
+def test_impossible_years_are_404_not_500(resident, path):
+    municipality = make_municipality()
+    response = resident.get(f"/{municipality.slug}/{path}/")
+    assert response.status_code == 404
+
+
+def test_draft_period_is_not_public(resident):
+    period = make_period(published=False)
+    assert resident.get(period_url(period)).status_code == 404
+
+
+def test_period_of_another_kommun_is_404(resident):
+    period = make_period()
+    other = make_municipality()
+    assert resident.get(f"/{other.slug}/{period.start_year}-{period.end_year}/").status_code == 404
+
+
+def test_ended_period_is_not_called_current_and_missing_follow_up_is_shown(resident, settings):
+    period = make_full_period(start_year=2021, end_year=2022, follow_up_years=[2021])
+
+    content = resident.get(period_url(period)).content.decode()
+
+    assert "Perioden avslutades 2022" in content
+    assert "Löftena gäller" not in content
+    assert "Uppföljning saknas" in content  # 2022 is over and has no published follow-up
+
+
+def test_timeline_shows_each_year_status(resident):
+    period = make_period(start_year=2021, end_year=2022)
+    police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE)
+    activity = make_activity(make_focus_area(period), responsible=[police], title="Grannsamverkan")
+    make_report(make_follow_up(period, year=2021), activity, status=ReportStatus.DELAYED, reason="Brist på personal.")
+    make_report(make_follow_up(period, year=2022), activity, status=ReportStatus.DONE, done="Tio nya grupper.")
+
+    content = resident.get(period_url(period)).content.decode()
+
+    assert "Försenad" in content
+    assert "Brist på personal." in content
+    assert "Genomförd" in content
+    assert "Tio nya grupper." in content
+
+
+def test_draft_follow_up_is_not_shown_on_period_page(resident):
+    period = make_period(start_year=2021, end_year=2022)
+    activity = make_activity(make_focus_area(period))
+    make_report(make_follow_up(period, year=2021, published=False), activity, done="Hemlig utkasttext.")
+
+    content = resident.get(period_url(period)).content.decode()
+
+    assert "Hemlig utkasttext." not in content
+    assert "Uppföljning saknas" in content
+
+
+def test_example_follow_up_is_labelled(resident):
+    period = make_period(start_year=2021, end_year=2022)
+    activity = make_activity(make_focus_area(period))
+    make_report(make_follow_up(period, year=2021, is_example=True), activity)
+
+    content = resident.get(period_url(period)).content.decode()
+
+    assert "Exempel." in content
+    assert "påhittade" in content
+
+
+def test_extension_links_to_the_extended_period(resident):
+    municipality = make_municipality()
+    earlier = make_period(municipality=municipality, start_year=2021, end_year=2022)
+    later = make_period(
+        municipality=municipality, start_year=2023, end_year=2024, extends=earlier, extension_note="Ett tillägg."
+    )
+
+    later_content = resident.get(period_url(later)).content.decode()
+    earlier_content = resident.get(period_url(earlier)).content.decode()
+
+    assert "Förlänger medborgarlöftena 2021–2022" in later_content
+    assert period_url(earlier) in later_content
+    assert "Nästa period: 2023–2024" in earlier_content
+
+
+def test_user_text_is_escaped(resident):
+    period = make_period(preamble="<script>alert('x')</script>")
+    make_focus_area(period, title="<b>Fet</b>")
+    content = resident.get(period_url(period)).content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;" in content
+    assert "<b>Fet</b>" not in content
+
+
+@pytest.mark.parametrize("size", [(1, 1, ()), (5, 6, (2023, 2024, 2025))])
+def test_period_page_query_count_does_not_grow_with_data(resident, django_assert_num_queries, size):
+    focus_areas, activities, years = size
+    period = make_full_period(focus_areas=focus_areas, activities=activities, follow_up_years=years)
+    url = period_url(period)
+    # period, focus areas, activities, their parties, their published reports, parties, signatories,
+    # published follow-ups, and the next period.
+    with django_assert_num_queries(9):
+        response = resident.get(url)
+    assert response.status_code == 200
