@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -128,8 +129,13 @@ class ActivityAdmin(admin.ModelAdmin):
         return obj.focus_area.period
 
 
+# Links to evidence are typed without a scheme more often than not; https is the right guess in 2026.
+URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ActivityReportInline(admin.StackedInline):
     model = ActivityReport
+    formfield_overrides = URL_FORMFIELD
     fields = ["activity", "status", "done", ("count", "count_label"), "reason", "evidence_url"]
     extra = 0
 
@@ -162,6 +168,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 @admin.register(ActivityReport)
 class ActivityReportAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FORMFIELD
     list_display = ["activity", "year", "status", "count"]
     list_select_related = ["activity", "follow_up__period__municipality"]
     list_filter = ["status", "follow_up__year", "follow_up__period__municipality"]
