@@ -29,7 +29,9 @@ RESERVED_SLUGS = (
 
 
 class PoliceArea(models.Model):
-    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”."))
+    name = models.CharField(
+        _("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”.")
+    )
     region = models.CharField(
         _("polisregion"), max_length=100, blank=True, help_text=_("T.ex. ”Polisregion Nord”.")
     )
@@ -49,9 +51,13 @@ class MunicipalityQuerySet(models.QuerySet):
 
 
 class Municipality(models.Model):
-    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”."))
+    name = models.CharField(
+        _("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”.")
+    )
     official_name = models.CharField(
-        _("officiellt namn"), max_length=100, help_text=_("Som kommunen själv skriver det, t.ex. ”Vindelns kommun”.")
+        _("officiellt namn"),
+        max_length=100,
+        help_text=_("Som kommunen själv skriver det, t.ex. ”Vindelns kommun”."),
     )
     slug = models.SlugField(
         _("webbadressnamn"),
@@ -102,5 +108,6 @@ class Municipality(models.Model):
     def clean(self):
         super().clean()
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}})
-
+            raise ValidationError(
+                {"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}}
+            )

@@ -44,7 +44,9 @@ class SignatoryInline(admin.TabularInline):
         # Only the parties of the period being edited make sense here.
         if db_field.name == "party":
             period_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Party.objects.filter(period_id=period_id) if period_id else Party.objects.none()
+            kwargs["queryset"] = (
+                Party.objects.filter(period_id=period_id) if period_id else Party.objects.none()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -57,10 +59,24 @@ class FocusAreaInline(admin.TabularInline):
 
 @admin.register(PromisePeriod)
 class PromisePeriodAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "municipality", "start_year", "end_year", "publication", "signed_on", "updated_at"]
+    list_display = [
+        "__str__",
+        "municipality",
+        "start_year",
+        "end_year",
+        "publication",
+        "signed_on",
+        "updated_at",
+    ]
     list_select_related = ["municipality"]
     list_filter = ["publication", "municipality__police_area", "municipality", "start_year"]
-    search_fields = ["municipality__name", "title", "preamble", "focus_areas__title", "focus_areas__activities__text"]
+    search_fields = [
+        "municipality__name",
+        "title",
+        "preamble",
+        "focus_areas__title",
+        "focus_areas__activities__text",
+    ]
     autocomplete_fields = ["municipality", "extends"]
     readonly_fields = ["updated_at"]
     view_on_site = True
@@ -71,7 +87,9 @@ class PromisePeriodAdmin(admin.ModelAdmin):
         (
             _("Dokumentets text"),
             {
-                "description": _("Skriv av texten ordagrant från det undertecknade dokumentet. Tom rad mellan stycken."),
+                "description": _(
+                    "Skriv av texten ordagrant från det undertecknade dokumentet. Tom rad mellan stycken."
+                ),
                 "fields": ["preamble", "basis", "feedback", "easy_read"],
             },
         ),
@@ -100,7 +118,9 @@ class ActivityInline(admin.StackedInline):
         if db_field.name == "responsible":
             focus_area_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = (
-                Party.objects.filter(period__focus_areas=focus_area_id) if focus_area_id else Party.objects.none()
+                Party.objects.filter(period__focus_areas=focus_area_id)
+                if focus_area_id
+                else Party.objects.none()
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -119,7 +139,12 @@ class FocusAreaAdmin(admin.ModelAdmin):
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ["__str__", "focus_area", "period", "recurrence", "added_in_extension"]
     list_select_related = ["focus_area__period__municipality"]
-    list_filter = ["recurrence", "added_in_extension", "focus_area__period__municipality", "focus_area__theme"]
+    list_filter = [
+        "recurrence",
+        "added_in_extension",
+        "focus_area__period__municipality",
+        "focus_area__theme",
+    ]
     search_fields = ["title", "text", "focus_area__title", "focus_area__period__municipality__name"]
     autocomplete_fields = ["focus_area", "carried_over_from"]
     filter_horizontal = ["responsible"]
@@ -143,7 +168,9 @@ class ActivityReportInline(admin.StackedInline):
         if db_field.name == "activity":
             follow_up_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = (
-                Activity.objects.filter(focus_area__period__follow_ups=follow_up_id).select_related("focus_area")
+                Activity.objects.filter(focus_area__period__follow_ups=follow_up_id).select_related(
+                    "focus_area"
+                )
                 if follow_up_id
                 else Activity.objects.none()
             )

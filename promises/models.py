@@ -59,10 +59,12 @@ class PromisePeriodQuerySet(models.QuerySet):
 
     def with_content(self):
         """Everything a period page shows, in a fixed number of queries however large the period is."""
-        published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
-            "follow_up"
-        )
-        activities = Activity.objects.select_related("carried_over_from__focus_area__period").prefetch_related(
+        published_reports = ActivityReport.objects.filter(
+            follow_up__publication=Publication.PUBLISHED
+        ).select_related("follow_up")
+        activities = Activity.objects.select_related(
+            "carried_over_from__focus_area__period"
+        ).prefetch_related(
             "responsible", models.Prefetch("reports", queryset=published_reports, to_attr="published_reports")
         )
         return self.select_related("municipality__police_area", "extends").prefetch_related(
@@ -93,15 +95,23 @@ class PromisePeriod(models.Model):
         _("sista år"), validators=YEAR_VALIDATORS, help_text=_("Samma som första år för ett ettårigt löfte.")
     )
     title = models.CharField(
-        _("rubrik"), max_length=200, blank=True, help_text=_("Dokumentets rubrik, t.ex. ”Medborgarlöften 2023–2025”.")
+        _("rubrik"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dokumentets rubrik, t.ex. ”Medborgarlöften 2023–2025”."),
     )
     preamble = models.TextField(
-        _("inledning"), blank=True, help_text=_("Dokumentets inledande text, ordagrant. Tom rad mellan stycken.")
+        _("inledning"),
+        blank=True,
+        help_text=_("Dokumentets inledande text, ordagrant. Tom rad mellan stycken."),
     )
     basis = models.TextField(
         _("underlag"),
         blank=True,
-        help_text=_("Vad löftet bygger på: trygghetsundersökning, medborgardialoger, polisens och kommunens lägesbild."),
+        help_text=_(
+            "Vad löftet bygger på: trygghetsundersökning, medborgardialoger, "
+            "polisens och kommunens lägesbild."
+        ),
     )
     feedback = models.TextField(
         _("återkoppling"), blank=True, help_text=_("Hur och var invånarna får veta hur arbetet går.")
@@ -126,7 +136,9 @@ class PromisePeriod(models.Model):
     source = models.TextField(
         _("källa"),
         blank=True,
-        help_text=_("Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."),
+        help_text=_(
+            "Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."
+        ),
     )
     publication = models.CharField(
         _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
@@ -245,15 +257,21 @@ class Party(models.Model):
         SIGNATORY = "signatory", _("Undertecknar löftet")
         PARTNER = "partner", _("Samverkar i aktiviteter")
 
-    period = models.ForeignKey(PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="parties")
-    name = models.CharField(_("namn"), max_length=150, help_text=_("T.ex. ”Vindelns kommun”, ”Lokalpolisområde Umeå”."))
+    period = models.ForeignKey(
+        PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="parties"
+    )
+    name = models.CharField(
+        _("namn"), max_length=150, help_text=_("T.ex. ”Vindelns kommun”, ”Lokalpolisområde Umeå”.")
+    )
     short_name = models.CharField(
         _("kortnamn"), max_length=60, blank=True, help_text=_("Som det står i löftena, t.ex. ”Polisen”.")
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.SIGNATORY)
     contribution = models.TextField(
-        _("medverkan"), blank=True, help_text=_("Vad en samverkande aktör bidrar med, t.ex. ”följer och utvärderar projektet”.")
+        _("medverkan"),
+        blank=True,
+        help_text=_("Vad en samverkande aktör bidrar med, t.ex. ”följer och utvärderar projektet”."),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
@@ -282,7 +300,12 @@ class Signatory(models.Model):
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="signatories"
     )
     party = models.ForeignKey(
-        Party, verbose_name=_("part"), on_delete=models.PROTECT, related_name="signatories", null=True, blank=True
+        Party,
+        verbose_name=_("part"),
+        on_delete=models.PROTECT,
+        related_name="signatories",
+        null=True,
+        blank=True,
     )
     name = models.CharField(_("namn"), max_length=150)
     title = models.CharField(_("titel"), max_length=150, help_text=_("T.ex. ”Kommunstyrelsens ordförande”."))
@@ -314,7 +337,9 @@ class FocusArea(models.Model):
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="focus_areas"
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
+    description = models.TextField(
+        _("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant.")
+    )
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("tema"),
@@ -355,9 +380,14 @@ class Activity(models.Model):
         FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="activities"
     )
     title = models.CharField(
-        _("kort rubrik"), max_length=120, blank=True, help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”.")
+        _("kort rubrik"),
+        max_length=120,
+        blank=True,
+        help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”."),
     )
-    text = models.TextField(_("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet."))
+    text = models.TextField(
+        _("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet.")
+    )
     responsible = models.ManyToManyField(
         Party,
         verbose_name=_("lovas av"),
@@ -366,10 +396,16 @@ class Activity(models.Model):
         help_text=_("De parter som lovar aktiviteten."),
     )
     target = models.CharField(
-        _("mål"), max_length=300, blank=True, help_text=_("Vad som ska uppnås, t.ex. ”varje elev i årskurs 4”.")
+        _("mål"),
+        max_length=300,
+        blank=True,
+        help_text=_("Vad som ska uppnås, t.ex. ”varje elev i årskurs 4”."),
     )
     frequency = models.CharField(
-        _("omfattning"), max_length=200, blank=True, help_text=_("T.ex. ”minst två tillfällen under året, vår och höst”.")
+        _("omfattning"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. ”minst två tillfällen under året, vår och höst”."),
     )
     recurrence = models.CharField(
         _("typ av insats"), max_length=20, choices=Recurrence.choices, default=Recurrence.CONTINUOUS
@@ -417,7 +453,10 @@ class Activity(models.Model):
         if self.carried_over_from_id and self.focus_area_id:
             origin_period = self.carried_over_from.focus_area.period
             period = self.focus_area.period
-            if origin_period.municipality_id != period.municipality_id or origin_period.start_year >= period.start_year:
+            if (
+                origin_period.municipality_id != period.municipality_id
+                or origin_period.start_year >= period.start_year
+            ):
                 raise ValidationError(
                     {"carried_over_from": _("Välj en aktivitet ur en tidigare period för samma kommun.")}
                 )
@@ -528,7 +567,10 @@ class ActivityReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices)
     done = models.TextField(_("vad som gjordes"), blank=True)
     count = models.PositiveIntegerField(
-        _("antal"), null=True, blank=True, help_text=_("T.ex. antal insatser eller tillfällen, om det går att räkna.")
+        _("antal"),
+        null=True,
+        blank=True,
+        help_text=_("T.ex. antal insatser eller tillfällen, om det går att räkna."),
     )
     count_label = models.CharField(
         _("vad antalet avser"), max_length=100, blank=True, help_text=_("T.ex. ”trafikinsatser”.")
@@ -551,7 +593,9 @@ class ActivityReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=ReportStatus.needing_reason()) | ~Q(reason=""),
                 name="activity_report_reason_when_required",
-                violation_error_message=_("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."),
+                violation_error_message=_(
+                    "Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(count__isnull=True) | Q(count__gte=0),

@@ -90,7 +90,8 @@ def latest_report(timeline):
 
 
 def annotate_period(*, period, today):
-    """Attach `current_phase`, `year_cells`, and on every activity `timeline` and `latest`, to a period loaded with_content()."""
+    """Attach `current_phase` and `year_cells` to a period loaded with_content(), and `timeline` and `latest`
+    to each of its activities."""
     period.current_phase = period.phase(today)
     period.year_cells = period_years(period=period, today=today)
     period.has_examples = any(cell.is_example for cell in period.year_cells)

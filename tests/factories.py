@@ -113,7 +113,9 @@ def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **field
     """A published period with parties, signatories, focus areas, activities and published follow-ups."""
     period = make_period(**fields)
     kommun = make_party(period, name=period.municipality.official_name, kind=Party.Kind.MUNICIPALITY, order=1)
-    police = make_party(period, name="Lokalpolisområde Test", short_name="Polisen", kind=Party.Kind.POLICE, order=2)
+    police = make_party(
+        period, name="Lokalpolisområde Test", short_name="Polisen", kind=Party.Kind.POLICE, order=2
+    )
     make_signatory(period, party=kommun, order=1)
     make_signatory(period, party=police, title="Lokalpolisområdeschef", order=2)
     all_activities = []

@@ -21,7 +21,14 @@ def test_follow_up_page_shows_every_activity_and_its_report(resident):
     reported = make_activity(focus_area, title="Mopeder och A-traktorer")
     unreported = make_activity(focus_area, title="Kampanjer och trafikutbildning")
     follow_up = make_follow_up(period, year=2021, summary="Året präglades av samverkan.")
-    make_report(follow_up, reported, status=ReportStatus.STOPPED, reason="Insatsen ersattes.", count=3, count_label="insatser")
+    make_report(
+        follow_up,
+        reported,
+        status=ReportStatus.STOPPED,
+        reason="Insatsen ersattes.",
+        count=3,
+        count_label="insatser",
+    )
 
     response = resident.get(follow_up.get_absolute_url())
 

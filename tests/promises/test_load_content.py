@@ -430,7 +430,7 @@ def test_umea_2023_extends_2021_carries_over_nine_promises_and_adds_one():
     assert addition is activities[-1]
     assert addition.text == UMEA_ADDITION
     assert addition.carried_over_from is None
-    assert addition.focus_area.title == "Tillägg 2023–2024: motorburna unga"  # noqa: RUF001 (Swedish en dash)
+    assert addition.focus_area.title == "Tillägg 2023–2024: motorburna unga"
     assert addition.focus_area.order == FocusArea.objects.filter(period=umea_2023).count()
     assert {p.name for p in addition.responsible.all()} == {UMEA, POLICE}
 
@@ -440,8 +440,8 @@ def test_umea_2023_extension_note_basis_and_signatories_come_from_the_news_page(
     umea_2023 = period("umea", 2023)
 
     assert umea_2023.extension_note == (
-        "Arbetsgruppen för nya medborgarlöften 2023–2024 gjorde bedömningen att tidigare formulerade löften "  # noqa: RUF001 (Swedish en dash)
-        "(2021–2022) fortfarande är aktuella och förlängs med två år med ett tillägg. Tillägget innefattar "  # noqa: RUF001 (Swedish en dash)
+        "Arbetsgruppen för nya medborgarlöften 2023–2024 gjorde bedömningen att tidigare formulerade löften "
+        "(2021–2022) fortfarande är aktuella och förlängs med två år med ett tillägg. Tillägget innefattar "
         "att " + UMEA_ADDITION
     )
     assert umea_2023.basis == (
@@ -492,7 +492,7 @@ def test_vindeln_place_date_signatories_and_partners():
     load()
     vindeln = period("vindeln", 2023)
 
-    assert (vindeln.title, vindeln.start_year, vindeln.end_year) == ("Medborgarlöften 2023–2025", 2023, 2025)  # noqa: RUF001 (Swedish en dash)
+    assert (vindeln.title, vindeln.start_year, vindeln.end_year) == ("Medborgarlöften 2023–2025", 2023, 2025)
     assert vindeln.signed_place == "Umeå"
     assert vindeln.signed_on == datetime.date(2023, 3, 3)
     assert [(s.name, s.title, s.party.name) for s in vindeln.signatories.all()] == [
@@ -707,7 +707,7 @@ def test_default_mode_recreates_what_was_deleted():
     [
         ("umea.toml", 'responsible = ["Umeå kommun"]', 'responsible = ["Kommunen"]', "responsible"),
         ("vindeln.toml", 'theme = "droger"', 'theme = "narkotika"', "theme"),
-        ("robertsfors.toml", 'title = "Medborgarlöfte 2023–2025"', 'titel = "Medborgarlöfte"', "titel"),  # noqa: RUF001 (Swedish en dash)
+        ("robertsfors.toml", 'title = "Medborgarlöfte 2023–2025"', 'titel = "Medborgarlöfte"', "titel"),
         ("vindeln.toml", 'party = "Vindelns kommun"', 'party = "Vindeln"', "party"),
         ("vindeln.toml", 'kind = "other"', 'kind = "annan"', "kind"),
         ("umea.toml", "extends = 2021", "extends = 2019", "extends"),

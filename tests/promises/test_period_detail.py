@@ -24,14 +24,22 @@ pytestmark = pytest.mark.django_db
 def period_url(period):
     return reverse(
         "period_detail",
-        kwargs={"municipality_slug": period.municipality.slug, "start_year": period.start_year, "end_year": period.end_year},
+        kwargs={
+            "municipality_slug": period.municipality.slug,
+            "start_year": period.start_year,
+            "end_year": period.end_year,
+        },
     )
 
 
 def test_period_page_shows_promises_parties_and_signatories(resident):
-    period = make_period(start_year=2023, end_year=2025, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3))
+    period = make_period(
+        start_year=2023, end_year=2025, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3)
+    )
     kommun = make_party(period, name="Vindelns kommun", kind=Party.Kind.MUNICIPALITY, order=2)
-    police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=1)
+    police = make_party(
+        period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=1
+    )
     make_signatory(period, name="Mathias Haglund", title="Kommunstyrelsens ordförande", party=kommun)
     focus_area = make_focus_area(period, title="Trafik", description="Nollvisionen är det långsiktiga målet.")
     make_activity(
@@ -96,8 +104,12 @@ def test_timeline_shows_each_year_status(resident):
     period = make_period(start_year=2021, end_year=2022)
     police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE)
     activity = make_activity(make_focus_area(period), responsible=[police], title="Grannsamverkan")
-    make_report(make_follow_up(period, year=2021), activity, status=ReportStatus.DELAYED, reason="Brist på personal.")
-    make_report(make_follow_up(period, year=2022), activity, status=ReportStatus.DONE, done="Tio nya grupper.")
+    make_report(
+        make_follow_up(period, year=2021), activity, status=ReportStatus.DELAYED, reason="Brist på personal."
+    )
+    make_report(
+        make_follow_up(period, year=2022), activity, status=ReportStatus.DONE, done="Tio nya grupper."
+    )
 
     content = resident.get(period_url(period)).content.decode()
 
@@ -133,7 +145,11 @@ def test_extension_links_to_the_extended_period(resident):
     municipality = make_municipality()
     earlier = make_period(municipality=municipality, start_year=2021, end_year=2022)
     later = make_period(
-        municipality=municipality, start_year=2023, end_year=2024, extends=earlier, extension_note="Ett tillägg."
+        municipality=municipality,
+        start_year=2023,
+        end_year=2024,
+        extends=earlier,
+        extension_note="Ett tillägg.",
     )
 
     later_content = resident.get(period_url(later)).content.decode()
