@@ -1,0 +1,128 @@
+"""Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live server.
+
+Playwright's own browser download does not work on our machines, so the tests always launch the system
+Chromium (`apt-get install -y chromium`, which `.ci/run` does). Where it is missing the browser tests are
+skipped with a message saying so, except under CI=true, where they fail: CI must never pass by skipping them.
+
+Set PLAYWRIGHT_CHROMIUM_PATH to use another Chromium binary; pointing it at a file that does not exist is
+also how to check the skip (and, with CI=true, the failure) without uninstalling Chromium.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an asyncio event loop running in the main thread for the whole session, and
+# Django refuses ORM calls while an event loop runs there (SynchronousOnlyOperation), even though nothing
+# here is asynchronous: the fixtures below and the live server's queries are plain blocking calls. Set at
+# import time because the `playwright` fixture is session-scoped: once a browser test has started it, every
+# later test in the session (browser or not) runs beside that loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = "install it with `apt-get install -y chromium` (Debian) or set PLAYWRIGHT_CHROMIUM_PATH"
+
+# Without the background-networking flags Chromium's own connections (updates, sync, safe browsing) are
+# refused by the closed network and slow every start; --no-sandbox because the tests run as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@cache
+def chromium_path():
+    """The Chromium binary to launch, or None when there is none."""
+    override = os.environ.get("PLAYWRIGHT_CHROMIUM_PATH")
+    if override:
+        return override if Path(override).is_file() else None
+    if Path(DEFAULT_CHROMIUM).is_file():
+        return DEFAULT_CHROMIUM
+    return shutil.which("chromium")
+
+
+def _running_in_ci():
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Everything under tests/browser needs the browser, whether or not its module remembered the marker.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture: no point building a database and a live server for a browser we cannot start.
+    if item.get_closest_marker("browser") is None or chromium_path() is not None:
+        return
+    override = os.environ.get("PLAYWRIGHT_CHROMIUM_PATH")
+    where = f"PLAYWRIGHT_CHROMIUM_PATH={override}" if override else f"{DEFAULT_CHROMIUM} or on PATH"
+    message = f"Chromium not found at {where}: {INSTALL_HINT}."
+    if _running_in_ci():
+        pytest.fail(f"{message} Browser tests must run in CI (CI=true).", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Extends pytest-playwright's own fixture, so --headed and --slowmo still work.
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's base URL, its database holding the portal's real content and example follow-ups.
+
+    live_server runs in another thread, so the data must be committed: pytest-django gives every test that
+    uses live_server a transactional database, emptied again after the test.
+    """
+    call_command("load_content", with_examples=True, verbosity=0)
+    return live_server.url
+
+
+@dataclass
+class Visit:
+    page: object  # playwright.sync_api.Page
+    response: object  # playwright.sync_api.Response for the page itself
+    failed: list = field(default_factory=list)  # stylesheets, scripts, images… that did not load
+
+    @property
+    def size(self):
+        return "{width}x{height}".format(**self.page.viewport_size)
+
+
+@pytest.fixture
+def open_page(site, new_context):
+    """Open a path of the site in a fresh browser context at a named viewport (see VIEWPORTS)."""
+
+    def _open(path, viewport="desktop"):
+        page = new_context(**VIEWPORTS[viewport]).new_page()
+        failed = []
+
+        def on_response(response):
+            if response.status >= 400 and not response.request.is_navigation_request():
+                failed.append(f"{response.status} {response.url}")
+
+        page.on("response", on_response)
+        page.on("requestfailed", lambda request: failed.append(f"{request.failure} {request.url}"))
+        response = page.goto(site + path, wait_until="load")
+        return Visit(page, response, failed)
+
+    return _open
