@@ -1,0 +1,53 @@
+"""portal/settings.py: one env-driven file that refuses an unsafe production start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly these variables set."""
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    clean = {name: value for name, value in os.environ.items() if name not in ours}
+    clean.update(env)
+    code = (
+        "import portal.settings as s;"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_local_defaults_are_debug_sqlite_swedish_stockholm():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "sv", "Europe/Stockholm"]
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "example.se"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "flase"}, "DEBUG must be true or false"),
+    ],
+)
+def test_production_refuses_to_start_without_secret_key_and_hosts(env, complaint):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_production_starts_with_what_it_needs_and_database_url_selects_postgres():
+    result = load_settings(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.se",
+        DATABASE_URL="postgres://user@127.0.0.1:5432/portal",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
