@@ -169,9 +169,7 @@ def _choice(choices):
     def convert(value, where):
         value = _line(value, where)
         if value not in choices.values:
-            _fail(
-                where, _("okänt värde ”%(value)s”; välj bland: %(allowed)s") % _allowed(value, choices.values)
-            )
+            _fail(where, _("okänt värde ”%(value)s”; välj bland: %(allowed)s") % _allowed(value, choices.values))
         return value
 
     return convert
@@ -609,9 +607,7 @@ class _Writer:
 
     def write(self, content):
         for where, values, municipalities in content.places:
-            police_area = self.save_counted(
-                PoliceArea, where, {"name": values["name"]}, _without(values, "name")
-            )
+            police_area = self.save_counted(PoliceArea, where, {"name": values["name"]}, _without(values, "name"))
             for municipality_where, municipality_values in municipalities:
                 municipality = self.save_counted(
                     Municipality,
@@ -636,9 +632,7 @@ class _Writer:
         values["extends"] = self.periods[(spec.municipality_code, spec.extends)] if spec.extends else None
         existing = PromisePeriod.objects.filter(**lookup).first()
         # The first load sets when a period went public; later loads, --update included, keep that moment.
-        if values["publication"] == Publication.PUBLISHED and (
-            existing is None or existing.published_at is None
-        ):
+        if values["publication"] == Publication.PUBLISHED and (existing is None or existing.published_at is None):
             values["published_at"] = self.now
         period = self.save_counted(PromisePeriod, spec.where, lookup, values)
         self.periods[(spec.municipality_code, spec.start_year)] = period
@@ -666,18 +660,16 @@ class _Writer:
             )
             for activity_spec in focus_spec.activities:
                 activity = self.write_activity(activity_spec, focus_area, parties, spec)
-                self.activities[
-                    (spec.municipality_code, spec.start_year, focus_spec.title, activity_spec.order)
-                ] = activity
+                self.activities[(spec.municipality_code, spec.start_year, focus_spec.title, activity_spec.order)] = (
+                    activity
+                )
 
     def write_activity(self, spec, focus_area, parties, period_spec):
         carried_over_from = None
         if spec.carried_from:
             carried_over_from = self.activities[(period_spec.municipality_code, *spec.carried_from)]
         values = {**spec.values, "carried_over_from": carried_over_from}
-        activity, state = self.upsert(
-            Activity, spec.where, {"focus_area": focus_area, "order": spec.order}, values
-        )
+        activity, state = self.upsert(Activity, spec.where, {"focus_area": focus_area, "order": spec.order}, values)
         responsible = {parties[name].pk for name in spec.responsible}
         if state == "created" or (
             self.update and set(activity.responsible.values_list("pk", flat=True)) != responsible
@@ -702,9 +694,7 @@ class _Writer:
             return
         values = {**_without(values, "municipality_code", "period", "year"), "is_example": True}
         follow_up = self.save_counted(FollowUp, where, lookup, values)
-        period_spec = next(
-            p for p in content.periods if (p.municipality_code, p.start_year) == (code, start_year)
-        )
+        period_spec = next(p for p in content.periods if (p.municipality_code, p.start_year) == (code, start_year))
         activities = period_spec.activities_by_title()
         for report_where, report_values in reports:
             focus_spec, activity_spec = activities[report_values["activity"]]

@@ -7,14 +7,9 @@ from promises.timeline import annotate_period
 
 
 def municipality_detail(request, municipality_slug):
-    municipality = get_object_or_404(
-        Municipality.objects.select_related("police_area"), slug=municipality_slug
-    )
+    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
     periods = list(
-        PromisePeriod.objects.published()
-        .for_municipality(municipality)
-        .select_related("municipality")
-        .latest_first()
+        PromisePeriod.objects.published().for_municipality(municipality).select_related("municipality").latest_first()
     )
     today = timezone.localdate()
     latest = None

@@ -78,9 +78,7 @@ def test_first_tab_reaches_skip_link_that_moves_focus_to_main(open_page):
         }"""
     )
     assert focused["tag"] == "a", f"the first Tab focused <{focused['tag']}>, not the skip link"
-    assert focused["href"] in {"#main", "#huvudinnehall"}, (
-        f"the first Tab focused a link to {focused['href']}"
-    )
+    assert focused["href"] in {"#main", "#huvudinnehall"}, f"the first Tab focused a link to {focused['href']}"
     assert "innehåll" in focused["text"].lower(), f"the skip link reads {focused['text']!r}"
     assert focused["visible"], "the skip link must be visible while it has focus (WCAG 2.4.7)"
 
@@ -155,7 +153,5 @@ def test_page_structure(open_page, path, status):
     if failed := desktop.failed + phone.failed:
         problems.append(f"resources that failed to load: {sorted(set(failed))}")
 
-    outline_text = "\n".join(
-        f"  {'  ' * (h['level'] - 1)}h{h['level']} {h['text']}" for h in outline["headings"]
-    )
+    outline_text = "\n".join(f"  {'  ' * (h['level'] - 1)}h{h['level']} {h['text']}" for h in outline["headings"])
     assert not problems, f"{path}:\n- " + "\n- ".join(problems) + f"\nheading outline:\n{outline_text}"

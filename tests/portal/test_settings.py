@@ -15,10 +15,7 @@ def load_settings(**env):
     ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
     clean = {name: value for name, value in os.environ.items() if name not in ours}
     clean.update(env)
-    code = (
-        "import portal.settings as s;"
-        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.LANGUAGE_CODE, s.TIME_ZONE)"
-    )
+    code = "import portal.settings as s;print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.LANGUAGE_CODE, s.TIME_ZONE)"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
 
 
