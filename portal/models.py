@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -29,12 +31,8 @@ RESERVED_SLUGS = (
 
 
 class PoliceArea(models.Model):
-    name = models.CharField(
-        _("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”.")
-    )
-    region = models.CharField(
-        _("polisregion"), max_length=100, blank=True, help_text=_("T.ex. ”Polisregion Nord”.")
-    )
+    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”."))
+    region = models.CharField(_("polisregion"), max_length=100, blank=True, help_text=_("T.ex. ”Polisregion Nord”."))
 
     class Meta:
         verbose_name = _("lokalpolisområde")
@@ -51,9 +49,7 @@ class MunicipalityQuerySet(models.QuerySet):
 
 
 class Municipality(models.Model):
-    name = models.CharField(
-        _("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”.")
-    )
+    name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”."))
     official_name = models.CharField(
         _("officiellt namn"),
         max_length=100,
@@ -108,6 +104,64 @@ class Municipality(models.Model):
     def clean(self):
         super().clean()
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError(
-                {"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}}
-            )
+            raise ValidationError({"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}})
+
+
+class Organisation(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Kommunen")
+    POLICE = "police", _("Polisen")
+
+
+# The group every coordinator belongs to; its permissions are set in promises/permissions.py. Which rows a
+# coordinator may touch is decided by Coordinator.municipalities, everywhere in the admin (promises/scoping.py).
+COORDINATOR_GROUP = "Samordnare"
+
+
+class CoordinatorQuerySet(models.QuerySet):
+    def for_municipality(self, municipality):
+        return self.filter(municipalities=municipality)
+
+
+class Coordinator(models.Model):
+    """A person at the kommun or the police who keeps one or more kommuner's promises up to date."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="coordinator",
+    )
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=20,
+        choices=Organisation.choices,
+        help_text=_("Godkännanden görs för den här organisationens räkning."),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("kommuner"),
+        related_name="coordinators",
+        help_text=_("De kommuner vars löften och uppföljningar personen får se och ändra."),
+    )
+
+    objects = CoordinatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samordnare")
+        verbose_name_plural = _("samordnare")
+        ordering = ["user__username"]
+
+    def __str__(self):
+        name = self.user.get_full_name() or self.user.username
+        return f"{name} ({self.get_organisation_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A coordinator needs the admin and the group's permissions; granting them here means an
+        # administrator only has to create the Coordinator row.
+        user = self.user
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        group, _created = Group.objects.get_or_create(name=COORDINATOR_GROUP)
+        user.groups.add(group)

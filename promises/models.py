@@ -1,17 +1,123 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from portal.models import Municipality
+from portal.models import Municipality, Organisation
 
 # Medborgarlöften began nationally in 2015; anything outside this window is a typo, not a period.
 FIRST_YEAR = 2015
 LAST_YEAR = 2100
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+class Versioned(models.Model):
+    """A counter bumped on every save, so that the admin can refuse a save made from a stale form.
+
+    The admin reads the counter under a row lock when it validates a form (promises/locking.py) and the save
+    happens in the same transaction, so two coordinators saving the same record can never both succeed.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or (update_fields is not None and "version" not in update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            current = (
+                type(self).objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+            )
+            self.version = (current or 0) + 1
+            return super().save(*args, **kwargs)
+
+
+class ApprovalState(models.TextChoices):
+    DRAFT = "draft", _("Utkast, inte godkänd")
+    AWAITING_POLICE = "awaiting_police", _("Godkänd av kommunen, väntar på polisen")
+    AWAITING_MUNICIPALITY = "awaiting_municipality", _("Godkänd av polisen, väntar på kommunen")
+    PUBLISHED = "published", _("Publicerad")
+
+
+class Approvable(models.Model):
+    """Publication needs both organisations: the kommun's and the police's coordinator each approve.
+
+    The second approval publishes (promises/services.py). A change to the content before publication
+    withdraws both approvals; a change after it keeps the record public and is shown as an update.
+    """
+
+    municipality_approved_at = models.DateTimeField(_("godkänd av kommunen"), null=True, blank=True)
+    municipality_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd av (kommunen)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    police_approved_at = models.DateTimeField(_("godkänd av polisen"), null=True, blank=True)
+    police_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkänd av (polisen)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content_updated_at = models.DateTimeField(
+        _("innehållet senast ändrat"),
+        null=True,
+        blank=True,
+        help_text=_("Visas för allmänheten när innehållet ändrats efter publiceringen."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def approved_at(self, organisation):
+        if organisation == Organisation.MUNICIPALITY:
+            return self.municipality_approved_at
+        return self.police_approved_at
+
+    @property
+    def approval_state(self):
+        if self.is_published:
+            return ApprovalState.PUBLISHED
+        if self.municipality_approved_at and not self.police_approved_at:
+            return ApprovalState.AWAITING_POLICE
+        if self.police_approved_at and not self.municipality_approved_at:
+            return ApprovalState.AWAITING_MUNICIPALITY
+        return ApprovalState.DRAFT
+
+    @property
+    def approval_state_label(self):
+        return ApprovalState(self.approval_state).label
+
+    @property
+    def updated_after_publication(self):
+        published = self.publication_moment
+        return bool(published and self.content_updated_at and self.content_updated_at.date() > published)
+
+
+def approval_state_q(state, prefix=""):
+    """The filter for one approval state, for querysets and the admin's list filter."""
+    published = Q(**{f"{prefix}publication": Publication.PUBLISHED})
+    municipality = Q(**{f"{prefix}municipality_approved_at__isnull": False})
+    police = Q(**{f"{prefix}police_approved_at__isnull": False})
+    return {
+        ApprovalState.PUBLISHED: published,
+        ApprovalState.AWAITING_POLICE: ~published & municipality & ~police,
+        ApprovalState.AWAITING_MUNICIPALITY: ~published & police & ~municipality,
+        ApprovalState.DRAFT: ~published & ~(municipality ^ police),
+    }[state]
 
 
 class Theme(models.Model):
@@ -59,12 +165,10 @@ class PromisePeriodQuerySet(models.QuerySet):
 
     def with_content(self):
         """Everything a period page shows, in a fixed number of queries however large the period is."""
-        published_reports = ActivityReport.objects.filter(
-            follow_up__publication=Publication.PUBLISHED
-        ).select_related("follow_up")
-        activities = Activity.objects.select_related(
-            "carried_over_from__focus_area__period"
-        ).prefetch_related(
+        published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
+            "follow_up"
+        )
+        activities = Activity.objects.select_related("carried_over_from__focus_area__period").prefetch_related(
             "responsible", models.Prefetch("reports", queryset=published_reports, to_attr="published_reports")
         )
         return self.select_related("municipality__police_area", "extends").prefetch_related(
@@ -84,7 +188,7 @@ class PromisePeriodQuerySet(models.QuerySet):
         )
 
 
-class PromisePeriod(models.Model):
+class PromisePeriod(Versioned, Approvable, models.Model):
     """One kommun's medborgarlöfte for a span of years: the signed document and what it rests on."""
 
     municipality = models.ForeignKey(
@@ -109,8 +213,7 @@ class PromisePeriod(models.Model):
         _("underlag"),
         blank=True,
         help_text=_(
-            "Vad löftet bygger på: trygghetsundersökning, medborgardialoger, "
-            "polisens och kommunens lägesbild."
+            "Vad löftet bygger på: trygghetsundersökning, medborgardialoger, polisens och kommunens lägesbild."
         ),
     )
     feedback = models.TextField(
@@ -136,9 +239,7 @@ class PromisePeriod(models.Model):
     source = models.TextField(
         _("källa"),
         blank=True,
-        help_text=_(
-            "Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."
-        ),
+        help_text=_("Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."),
     )
     publication = models.CharField(
         _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
@@ -147,6 +248,7 @@ class PromisePeriod(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = PromisePeriodQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("historik för medborgarlöfte"))
 
     class Meta:
         verbose_name = _("medborgarlöfte (period)")
@@ -212,6 +314,18 @@ class PromisePeriod(models.Model):
     def is_published(self):
         return self.publication == Publication.PUBLISHED
 
+    @property
+    def municipality_for_scope(self):
+        return self.municipality
+
+    @property
+    def publication_moment(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    def publish(self, now):
+        self.publication = Publication.PUBLISHED
+        self.published_at = now
+
     def phase(self, today=None):
         """Where the period stands today: the pages never call an ended period current."""
         year = (today or timezone.localdate()).year
@@ -260,9 +374,7 @@ class Party(models.Model):
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="parties"
     )
-    name = models.CharField(
-        _("namn"), max_length=150, help_text=_("T.ex. ”Vindelns kommun”, ”Lokalpolisområde Umeå”.")
-    )
+    name = models.CharField(_("namn"), max_length=150, help_text=_("T.ex. ”Vindelns kommun”, ”Lokalpolisområde Umeå”."))
     short_name = models.CharField(
         _("kortnamn"), max_length=60, blank=True, help_text=_("Som det står i löftena, t.ex. ”Polisen”.")
     )
@@ -332,14 +444,12 @@ class Signatory(models.Model):
             raise ValidationError({"party": _("Parten måste höra till samma period.")})
 
 
-class FocusArea(models.Model):
+class FocusArea(Versioned, models.Model):
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="focus_areas"
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    description = models.TextField(
-        _("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant.")
-    )
+    description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("tema"),
@@ -350,6 +460,8 @@ class FocusArea(models.Model):
         help_text=_("Det nationella tema som området hör till, för jämförelser mellan kommuner."),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("historik för fokusområde"))
 
     class Meta:
         verbose_name = _("fokusområde")
@@ -373,7 +485,7 @@ class Recurrence(models.TextChoices):
     CONTINUOUS = "continuous", _("Löpande")
 
 
-class Activity(models.Model):
+class Activity(Versioned, models.Model):
     """One concrete promise: who promises what, and how often."""
 
     focus_area = models.ForeignKey(
@@ -385,9 +497,7 @@ class Activity(models.Model):
         blank=True,
         help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”."),
     )
-    text = models.TextField(
-        _("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet.")
-    )
+    text = models.TextField(_("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet."))
     responsible = models.ManyToManyField(
         Party,
         verbose_name=_("lovas av"),
@@ -424,6 +534,10 @@ class Activity(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
+    # The responsible parties (a many-to-many) are not versioned: their history would need a table per
+    # relation, and who promises an activity is part of the signed text, which changes rarely.
+    history = HistoricalRecords(verbose_name=_("historik för aktivitet"))
+
     class Meta:
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
@@ -453,10 +567,7 @@ class Activity(models.Model):
         if self.carried_over_from_id and self.focus_area_id:
             origin_period = self.carried_over_from.focus_area.period
             period = self.focus_area.period
-            if (
-                origin_period.municipality_id != period.municipality_id
-                or origin_period.start_year >= period.start_year
-            ):
+            if origin_period.municipality_id != period.municipality_id or origin_period.start_year >= period.start_year:
                 raise ValidationError(
                     {"carried_over_from": _("Välj en aktivitet ur en tidigare period för samma kommun.")}
                 )
@@ -466,11 +577,17 @@ class FollowUpQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED, period__publication=Publication.PUBLISHED)
 
+    def unpublished(self):
+        return self.exclude(publication=Publication.PUBLISHED)
+
+    def in_approval_state(self, state):
+        return self.filter(approval_state_q(state))
+
     def for_municipality(self, municipality):
         return self.filter(period__municipality=municipality)
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned, Approvable, models.Model):
     """The yearly follow-up of one period: what was done for every activity that year."""
 
     period = models.ForeignKey(
@@ -490,6 +607,7 @@ class FollowUp(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("historik för uppföljning"))
 
     class Meta:
         verbose_name = _("årlig uppföljning")
@@ -531,6 +649,18 @@ class FollowUp(models.Model):
     @property
     def is_published(self):
         return self.publication == Publication.PUBLISHED
+
+    @property
+    def municipality_for_scope(self):
+        return self.period.municipality
+
+    @property
+    def publication_moment(self):
+        return self.published_on
+
+    def publish(self, now):
+        self.publication = Publication.PUBLISHED
+        self.published_on = timezone.localdate(now)
 
     def clean(self):
         super().clean()
@@ -580,6 +710,8 @@ class ActivityReport(models.Model):
     )
     evidence_url = models.URLField(_("länk till underlag"), blank=True)
 
+    history = HistoricalRecords(verbose_name=_("historik för aktivitetsrapport"))
+
     class Meta:
         verbose_name = _("aktivitetsrapport")
         verbose_name_plural = _("aktivitetsrapporter")
@@ -593,9 +725,7 @@ class ActivityReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=ReportStatus.needing_reason()) | ~Q(reason=""),
                 name="activity_report_reason_when_required",
-                violation_error_message=_(
-                    "Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."
-                ),
+                violation_error_message=_("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."),
             ),
             models.CheckConstraint(
                 condition=Q(count__isnull=True) | Q(count__gte=0),
@@ -616,11 +746,7 @@ class ActivityReport(models.Model):
         errors = {}
         if self.needs_reason and not self.reason.strip():
             errors["reason"] = _("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten.")
-        if (
-            self.follow_up_id
-            and self.activity_id
-            and self.activity.focus_area.period_id != self.follow_up.period_id
-        ):
+        if self.follow_up_id and self.activity_id and self.activity.focus_area.period_id != self.follow_up.period_id:
             errors["activity"] = _("Aktiviteten hör inte till den här uppföljningens period.")
         if errors:
             raise ValidationError(errors)

@@ -1,0 +1,52 @@
+"""The coordinators' group and its model permissions, in one place.
+
+Created by a migration (0003_coordinator_group) and kept complete after every later `migrate` by a
+post_migrate handler (promises/apps.py), the way Django keeps its own permissions: a model added later gets
+its permissions into the group without a new data migration, and a flushed test database gets the group back.
+
+Which rows a coordinator may touch is not a permission: it follows from Coordinator.municipalities and is
+enforced in the admin (promises/scoping.py). Deleting periods, follow-ups and reports is left to national
+administrators, since it would erase what residents have been told.
+"""
+
+COORDINATOR_GROUP = "Samordnare"
+
+COORDINATOR_PERMISSIONS = {
+    "portal": {"policearea": ["view"], "municipality": ["view"]},
+    "promises": {
+        "theme": ["view"],
+        "promiseperiod": ["view", "add", "change"],
+        "party": ["view", "add", "change", "delete"],
+        "signatory": ["view", "add", "change", "delete"],
+        "focusarea": ["view", "add", "change", "delete"],
+        "activity": ["view", "add", "change", "delete"],
+        "followup": ["view", "add", "change"],
+        "activityreport": ["view", "change"],
+    },
+}
+
+
+def coordinator_group_sync(*, apps, using="default"):
+    """Create the group if needed and give it exactly the permissions above."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations have run; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        if app_config.label in COORDINATOR_PERMISSIONS:
+            # Migration states hold app stubs without a models module; create_permissions skips those.
+            original = getattr(app_config, "models_module", None)
+            app_config.models_module = original or True
+            create_permissions(app_config, apps=apps, verbosity=0, using=using)
+            app_config.models_module = original
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.using(using).get_or_create(name=COORDINATOR_GROUP)
+    permissions = [
+        Permission.objects.using(using).get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        for app_label, models in COORDINATOR_PERMISSIONS.items()
+        for model, actions in models.items()
+        for action in actions
+    ]
+    group.permissions.set(permissions)
+    return group
