@@ -1,14 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Municipality, PoliceArea
-
-admin.site.site_header = _("Medborgarlöften – administration")
-admin.site.site_title = _("Medborgarlöften")
-admin.site.index_title = _("Kommuner, löften och uppföljningar")
+from portal.models import Coordinator, Municipality, PoliceArea
+from promises.admin_mixins import ScopedAdmin, ScopedMixin
 
 
-class MunicipalityInline(admin.TabularInline):
+class MunicipalityInline(ScopedMixin, admin.TabularInline):
     model = Municipality
     fields = ["name", "official_name", "slug", "code", "county"]
     extra = 0
@@ -16,7 +13,7 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(PoliceArea)
-class PoliceAreaAdmin(admin.ModelAdmin):
+class PoliceAreaAdmin(ScopedAdmin):
     list_display = ["name", "region"]
     search_fields = ["name", "region"]
     list_filter = ["region"]
@@ -24,7 +21,7 @@ class PoliceAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdmin):
     list_display = ["name", "official_name", "code", "county", "police_area"]
     list_select_related = ["police_area"]
     list_filter = ["police_area", "county"]
@@ -36,3 +33,39 @@ class MunicipalityAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "official_name", "slug"]}),
         (_("Officiella uppgifter"), {"fields": ["code", "county", "police_area"]}),
     ]
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(admin.ModelAdmin):
+    """Only national administrators manage who coordinates which kommuner (no group has these permissions)."""
+
+    list_display = ["__str__", "organisation", "kommuner", "user__email"]
+    list_filter = ["organisation", "municipalities"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "municipalities__name",
+    ]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["municipalities"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["user", "organisation", "municipalities"],
+                "description": _(
+                    "En samordnare får logga in i administrationen och ändra löften och uppföljningar för de "
+                    "valda kommunerna, och godkänna dem för sin organisations räkning."
+                ),
+            },
+        )
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("municipalities")
+
+    @admin.display(description=_("kommuner"))
+    def kommuner(self, obj):
+        return ", ".join(municipality.name for municipality in obj.municipalities.all())

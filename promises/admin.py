@@ -1,8 +1,22 @@
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
+from promises.admin_mixins import (
+    URL_FORMFIELD,
+    ApprovableAdminMixin,
+    ApprovalStateFilter,
+    PeriodContentAdminMixin,
+    ScopedAdmin,
+    ScopedMixin,
+    VersionedAdminMixin,
+    csv_response,
+)
 from promises.models import (
     Activity,
     ActivityReport,
@@ -13,6 +27,8 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from promises.scoping import is_national_admin
+from promises.services import follow_up_add_missing_reports, follow_up_start
 
 
 @admin.register(Theme)
@@ -24,18 +40,22 @@ class ThemeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_focus_area_count=Count("focus_areas"))
 
-    @admin.display(description=_("fokusområden"), ordering="_focus_area_count")
+    @admin.display(description=gettext_lazy("fokusområden"), ordering="_focus_area_count")
     def focus_area_count(self, obj):
         return obj._focus_area_count
 
 
-class PartyInline(admin.TabularInline):
+def _object_id(request):
+    return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+
+
+class PartyInline(ScopedMixin, admin.TabularInline):
     model = Party
     fields = ["order", "name", "short_name", "kind", "role", "contribution"]
     extra = 0
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(ScopedMixin, admin.TabularInline):
     model = Signatory
     fields = ["order", "name", "title", "party"]
     extra = 0
@@ -43,14 +63,12 @@ class SignatoryInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the parties of the period being edited make sense here.
         if db_field.name == "party":
-            period_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = (
-                Party.objects.filter(period_id=period_id) if period_id else Party.objects.none()
-            )
+            period_id = _object_id(request)
+            kwargs["queryset"] = Party.objects.filter(period_id=period_id) if period_id else Party.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FocusAreaInline(admin.TabularInline):
+class FocusAreaInline(ScopedMixin, admin.TabularInline):
     model = FocusArea
     fields = ["order", "title", "theme", "description"]
     extra = 0
@@ -58,18 +76,10 @@ class FocusAreaInline(admin.TabularInline):
 
 
 @admin.register(PromisePeriod)
-class PromisePeriodAdmin(admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "municipality",
-        "start_year",
-        "end_year",
-        "publication",
-        "signed_on",
-        "updated_at",
-    ]
+class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "municipality", "start_year", "end_year", "approval_state_label", "updated_at"]
     list_select_related = ["municipality"]
-    list_filter = ["publication", "municipality__police_area", "municipality", "start_year"]
+    list_filter = [ApprovalStateFilter, "municipality__police_area", "municipality", "start_year"]
     search_fields = [
         "municipality__name",
         "title",
@@ -80,26 +90,49 @@ class PromisePeriodAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality", "extends"]
     readonly_fields = ["updated_at"]
     view_on_site = True
-    date_hierarchy = "signed_on"
     inlines = [PartyInline, SignatoryInline, FocusAreaInline]
+    publication_fields = ("publication", "published_at")
     fieldsets = [
-        (None, {"fields": ["municipality", ("start_year", "end_year"), "title"]}),
         (
-            _("Dokumentets text"),
+            None,
             {
-                "description": _(
+                "fields": ["municipality", ("start_year", "end_year"), "title"],
+                "description": gettext_lazy(
+                    "Ett medborgarlöfte för en kommun och en period. Det blir offentligt när både kommunens och "
+                    "polisens samordnare har godkänt det."
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Dokumentets text"),
+            {
+                "description": gettext_lazy(
                     "Skriv av texten ordagrant från det undertecknade dokumentet. Tom rad mellan stycken."
                 ),
                 "fields": ["preamble", "basis", "feedback", "easy_read"],
             },
         ),
-        (_("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
-        (_("Undertecknande"), {"fields": [("signed_place", "signed_on"), "source"]}),
-        (_("Publicering"), {"fields": [("publication", "published_at"), "updated_at"]}),
+        (gettext_lazy("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
+        (gettext_lazy("Undertecknande"), {"fields": [("signed_place", "signed_on"), "source"]}),
+        (
+            gettext_lazy("Publicering och godkännanden"),
+            {
+                "fields": [
+                    ("publication", "published_at"),
+                    ("municipality_approved_at", "municipality_approved_by"),
+                    ("police_approved_at", "police_approved_by"),
+                    ("content_updated_at", "updated_at"),
+                ]
+            },
+        ),
     ]
 
+    @admin.display(description=gettext_lazy("godkännande"))
+    def approval_state_label(self, obj):
+        return obj.approval_state_label
 
-class ActivityInline(admin.StackedInline):
+
+class ActivityInline(ScopedMixin, admin.StackedInline):
     model = Activity
     fk_name = "focus_area"
     fields = [
@@ -116,27 +149,29 @@ class ActivityInline(admin.StackedInline):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "responsible":
-            focus_area_id = request.resolver_match.kwargs.get("object_id")
+            focus_area_id = _object_id(request)
             kwargs["queryset"] = (
-                Party.objects.filter(period__focus_areas=focus_area_id)
-                if focus_area_id
-                else Party.objects.none()
+                Party.objects.filter(period__focus_areas=focus_area_id) if focus_area_id else Party.objects.none()
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "period", "theme", "order"]
     list_select_related = ["period__municipality", "theme"]
     list_filter = ["theme", "period__municipality"]
     search_fields = ["title", "description", "period__municipality__name"]
     autocomplete_fields = ["period", "theme"]
     inlines = [ActivityInline]
+    fieldsets = [(None, {"fields": ["period", ("order", "title"), "theme", "description"]})]
+
+    def period_of(self, obj):
+        return obj.period
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "focus_area", "period", "recurrence", "added_in_extension"]
     list_select_related = ["focus_area__period__municipality"]
     list_filter = [
@@ -148,60 +183,211 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["title", "text", "focus_area__title", "focus_area__period__municipality__name"]
     autocomplete_fields = ["focus_area", "carried_over_from"]
     filter_horizontal = ["responsible"]
+    fieldsets = [
+        (None, {"fields": ["focus_area", ("order", "title"), "text", "responsible"]}),
+        (
+            gettext_lazy("Omfattning"),
+            {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
+        ),
+    ]
 
-    @admin.display(description=_("period"), ordering="focus_area__period")
+    @admin.display(description=gettext_lazy("period"), ordering="focus_area__period")
     def period(self, obj):
         return obj.focus_area.period
 
+    def period_of(self, obj):
+        return obj.focus_area.period
 
-# Links to evidence are typed without a scheme more often than not; https is the right guess in 2026.
-URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
 
+class ActivityReportInline(ScopedMixin, admin.StackedInline):
+    """The year's reports, one per activity, all filled in on the follow-up's page."""
 
-class ActivityReportInline(admin.StackedInline):
     model = ActivityReport
     formfield_overrides = URL_FORMFIELD
-    fields = ["activity", "status", "done", ("count", "count_label"), "reason", "evidence_url"]
+    fields = ["promise", "status", "done", ("count", "count_label"), "reason", "evidence_url"]
+    readonly_fields = ["promise"]
     extra = 0
+    can_delete = False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "activity":
-            follow_up_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = (
-                Activity.objects.filter(focus_area__period__follow_ups=follow_up_id).select_related(
-                    "focus_area"
-                )
-                if follow_up_id
-                else Activity.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("activity__focus_area")
+            .order_by("activity__focus_area__order", "activity__order", "pk")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        # Reports are created by starting the follow-up: one per activity, never by hand.
+        return False
+
+    @admin.display(description=gettext_lazy("löftet"))
+    def promise(self, obj):
+        return format_html("<strong>{}</strong><br>{}", obj.activity.focus_area.title, obj.activity.text)
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "year", "publication", "published_on", "is_example", "updated_at"]
+class FollowUpAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "year",
+        "approval_state_label",
+        "published_on",
+        "is_example",
+        "content_updated_at",
+    ]
     list_select_related = ["period__municipality"]
-    list_filter = ["publication", "year", "is_example", "period__municipality"]
-    search_fields = ["period__municipality__name", "summary"]
+    list_filter = [ApprovalStateFilter, "year", "period__municipality", "is_example", "period"]
+    search_fields = ["period__municipality__name", "summary", "reports__done"]
     autocomplete_fields = ["period"]
     readonly_fields = ["updated_at"]
     view_on_site = True
     inlines = [ActivityReportInline]
-    fieldsets = [
-        (None, {"fields": ["period", "year", "summary"]}),
-        (_("Publicering"), {"fields": [("publication", "published_on"), "is_example", "updated_at"]}),
+    publication_fields = ("publication", "published_on", "is_example")
+    actions = ["export_csv"]
+
+    add_fieldsets = [
+        (
+            None,
+            {
+                "fields": ["period", "year"],
+                "description": gettext_lazy(
+                    "Välj medborgarlöfte och år. När du sparar skapas en rapport för varje aktivitet i "
+                    "löftet, som du sedan fyller i på nästa sida."
+                ),
+            },
+        )
     ]
+    fieldsets = [
+        (None, {"fields": ["summary"]}),
+        (
+            gettext_lazy("Publicering och godkännanden"),
+            {
+                "fields": [
+                    ("publication", "published_on", "is_example"),
+                    ("municipality_approved_at", "municipality_approved_by"),
+                    ("police_approved_at", "police_approved_by"),
+                    ("content_updated_at", "updated_at"),
+                ],
+                "description": gettext_lazy(
+                    "Uppföljningen publiceras när både kommunens och polisens samordnare har godkänt den. "
+                    "Ändras den efter ett godkännande behöver båda godkänna igen; ändras den efter "
+                    "publiceringen visas det för allmänheten."
+                ),
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            readonly = [*readonly, "period", "year"]
+        return readonly
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    @admin.display(description=gettext_lazy("godkännande"))
+    def approval_state_label(self, obj):
+        return obj.approval_state_label
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        started = follow_up_start(period=obj.period, year=obj.year, user=request.user)
+        obj.pk = started.pk
+        obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("Uppföljningen för %(year)s är startad med en rapport per aktivitet. Fyll i status och vad som gjordes.")
+            % {"year": obj.year},
+            messages.SUCCESS,
+        )
+        # Always on to the page where the reports are filled in: that is the next step.
+        return HttpResponseRedirect(reverse("admin:promises_followup_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object_in_scope_or_404(request, object_id)
+        if request.method == "GET" and self.has_change_permission(request, obj):
+            added = follow_up_add_missing_reports(follow_up=obj, user=request.user)
+            if added:
+                self.message_user(
+                    request,
+                    _("%(count)s aktiviteter har lagts till i löftet sedan uppföljningen startades; de finns nu med.")
+                    % {"count": added},
+                    messages.INFO,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=gettext_lazy("Exportera valda uppföljningar som CSV"))
+    def export_csv(self, request, queryset):
+        reports = (
+            ActivityReport.objects.filter(follow_up__in=queryset)
+            .select_related("follow_up__period__municipality", "activity__focus_area")
+            .order_by("follow_up__period__municipality__name", "follow_up__year", "activity__focus_area__order")
+        )
+        header = [
+            _("kommun"),
+            _("period"),
+            _("år"),
+            _("publicering"),
+            _("fokusområde"),
+            _("aktivitet"),
+            _("status"),
+            _("vad som gjordes"),
+            _("antal"),
+            _("vad antalet avser"),
+            _("skäl"),
+            _("länk till underlag"),
+        ]
+        rows = (
+            [
+                r.follow_up.period.municipality.name,
+                r.follow_up.period.years_label,
+                r.follow_up.year,
+                r.follow_up.approval_state_label,
+                r.activity.focus_area.title,
+                r.activity.text,
+                r.get_status_display(),
+                r.done,
+                r.count,
+                r.count_label,
+                r.reason,
+                r.evidence_url,
+            ]
+            for r in reports
+        )
+        return csv_response("uppfoljningar", header, rows)
 
 
 @admin.register(ActivityReport)
-class ActivityReportAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FORMFIELD
-    list_display = ["activity", "year", "status", "count"]
+class ActivityReportAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """For finding and comparing reports; they are edited on their follow-up's page."""
+
+    list_display = ["activity", "year", "status", "count", "follow_up_link"]
     list_select_related = ["activity", "follow_up__period__municipality"]
     list_filter = ["status", "follow_up__year", "follow_up__period__municipality"]
     search_fields = ["activity__text", "activity__title", "done", "reason"]
-    autocomplete_fields = ["follow_up", "activity"]
 
-    @admin.display(description=_("år"), ordering="follow_up__year")
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # One place to edit (the follow-up page), so one version to protect against lost updates.
+        return is_national_admin(request.user) and super().has_change_permission(request, obj)
+
+    @admin.display(description=gettext_lazy("år"), ordering="follow_up__year")
     def year(self, obj):
         return obj.follow_up.year
+
+    @admin.display(description=gettext_lazy("uppföljning"))
+    def follow_up_link(self, obj):
+        url = reverse("admin:promises_followup_change", args=[obj.follow_up_id])
+        return format_html('<a href="{}">{}</a>', url, _("Öppna uppföljningen"))
