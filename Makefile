@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content lint format clean
+.PHONY: run test install install-test migrate content demo-accounts lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ migrate: install
 content: migrate
 	$(BIN)/python manage.py load_content --with-examples
 
-run: content
+# Demo-only accounts with public passwords (README); the command refuses to run with DEBUG off.
+demo-accounts: content
+	$(BIN)/python manage.py create_demo_accounts
+
+run: demo-accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test

@@ -2,14 +2,26 @@
 
 import pytest
 
+from portal.models import Organisation
+from tests.factories import (
+    make_coordinator,
+    make_follow_up,
+    make_full_period,
+    make_municipality,
+    make_police_area,
+    make_user,
+)
+
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _fast_test_settings(settings):
     # Hashed static names need `collectstatic` first; tests exercise pages, not the build step.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Real password hashing costs a tenth of a second per user; the tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -30,3 +42,52 @@ def national_admin(db, django_user_model):
 def admin_client_for(client, national_admin):
     client.force_login(national_admin)
     return client
+
+
+@pytest.fixture
+def vasterbotten(db):
+    """Two kommuner in one police area, each with a published period, a published and a draft follow-up."""
+    area = make_police_area(name="Lokalpolisområde Umeå")
+    vindeln = make_municipality(name="Vindeln", official_name="Vindelns kommun", slug="vindeln", police_area=area)
+    umea = make_municipality(name="Umeå", official_name="Umeå kommun", slug="umea", police_area=area)
+    periods = {}
+    for municipality in (vindeln, umea):
+        period = make_full_period(
+            municipality=municipality,
+            start_year=2023,
+            end_year=2025,
+            focus_areas=2,
+            activities=2,
+            follow_up_years=[2023],
+        )
+        make_follow_up(period, year=2024, published=False, summary=f"Utkast för {municipality.name}.")
+        periods[municipality.slug] = period
+    return {"area": area, "vindeln": vindeln, "umea": umea, "periods": periods}
+
+
+@pytest.fixture
+def coordinator_vindeln(vasterbotten):
+    """Vindelns kommun's coordinator: sees and changes Vindeln's promises and follow-ups, approves for the kommun."""
+    return make_coordinator(
+        [vasterbotten["vindeln"]], Organisation.MUNICIPALITY, username="kommun-vindeln", first_name="Kim"
+    ).user
+
+
+@pytest.fixture
+def police_coordinator_vindeln(vasterbotten):
+    """The police's coordinator for Vindeln: the same rows as the kommun's, approves for the police."""
+    return make_coordinator(
+        [vasterbotten["vindeln"]], Organisation.POLICE, username="polis-vindeln", first_name="Pia"
+    ).user
+
+
+@pytest.fixture
+def police_coordinator_umea(vasterbotten):
+    """The police's coordinator for Umeå: Umeå's rows only, never Vindeln's."""
+    return make_coordinator([vasterbotten["umea"]], Organisation.POLICE, username="polis-umea").user
+
+
+@pytest.fixture
+def staff_without_kommun(vasterbotten):
+    """Staff who may log in but coordinate no kommun: sees no promise data at all."""
+    return make_user(username="utan-kommun", is_staff=True)

@@ -3,9 +3,10 @@
 import datetime
 import itertools
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal.models import Municipality, PoliceArea
+from portal.models import Coordinator, Municipality, Organisation, PoliceArea
 from promises.models import (
     Activity,
     ActivityReport,
@@ -113,9 +114,7 @@ def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **field
     """A published period with parties, signatories, focus areas, activities and published follow-ups."""
     period = make_period(**fields)
     kommun = make_party(period, name=period.municipality.official_name, kind=Party.Kind.MUNICIPALITY, order=1)
-    police = make_party(
-        period, name="Lokalpolisområde Test", short_name="Polisen", kind=Party.Kind.POLICE, order=2
-    )
+    police = make_party(period, name="Lokalpolisområde Test", short_name="Polisen", kind=Party.Kind.POLICE, order=2)
     make_signatory(period, party=kommun, order=1)
     make_signatory(period, party=police, title="Lokalpolisområdeschef", order=2)
     all_activities = []
@@ -128,3 +127,19 @@ def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **field
         for activity in all_activities:
             make_report(follow_up, activity)
     return period
+
+
+def make_user(**fields):
+    n = next(_numbers)
+    fields.setdefault("username", f"person-{n}")
+    password = fields.pop("password", "ett-långt-lösenord-123")
+    user = get_user_model().objects.create_user(**fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_coordinator(municipalities, organisation=Organisation.MUNICIPALITY, **user_fields):
+    coordinator = Coordinator.objects.create(user=make_user(**user_fields), organisation=organisation)
+    coordinator.municipalities.set(municipalities)
+    return coordinator

@@ -91,7 +91,8 @@ def site(live_server):
     """The live server's base URL, its database holding the portal's real content and example follow-ups.
 
     live_server runs in another thread, so the data must be committed: pytest-django gives every test that
-    uses live_server a transactional database, emptied again after the test.
+    uses live_server a transactional database, emptied again after the test (the coordinators' group comes
+    back through post_migrate, see promises/permissions.py).
     """
     call_command("load_content", with_examples=True, verbosity=0)
     return live_server.url

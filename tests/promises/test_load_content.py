@@ -84,8 +84,7 @@ UMEA_PROMISES = [
     (
         "Trygg trafikmiljö",
         "Säker trafikmiljö",
-        "Polisen och Umeå kommun lovar att arbeta för en säker och trygg trafikmiljö för oskyddade "
-        "trafikanter.",
+        "Polisen och Umeå kommun lovar att arbeta för en säker och trygg trafikmiljö för oskyddade trafikanter.",
         {UMEA, POLICE},
         "",
         "",
@@ -326,8 +325,7 @@ def test_police_area_and_kommunkoder_are_the_official_ones(loaded):
     police_area = PoliceArea.objects.get()
     assert (police_area.name, police_area.region) == ("Lokalpolisområde Umeå", "Polisregion Nord")
     assert {
-        (m.code, m.name, m.official_name, m.slug, m.county, m.police_area_id)
-        for m in Municipality.objects.all()
+        (m.code, m.name, m.official_name, m.slug, m.county, m.police_area_id) for m in Municipality.objects.all()
     } == {
         ("2480", "Umeå", "Umeå kommun", "umea", "Västerbottens län", police_area.pk),
         ("2404", "Vindeln", "Vindelns kommun", "vindeln", "Västerbottens län", police_area.pk),
@@ -368,9 +366,7 @@ def test_every_umea_promise_is_present_word_for_word():
     activities = activities_of(umea_2021)
 
     assert [a.focus_area.title for a in activities] == [p[0] for p in UMEA_PROMISES]
-    for activity, (_focus, title, text, responsible, frequency, target) in zip(
-        activities, UMEA_PROMISES, strict=True
-    ):
+    for activity, (_focus, title, text, responsible, frequency, target) in zip(activities, UMEA_PROMISES, strict=True):
         assert activity.title == title
         assert activity.text == text
         assert {party.name for party in activity.responsible.all()} == responsible
@@ -474,9 +470,7 @@ def test_kapabla_vaktare_paragraph_is_present_word_for_word():
 def test_focus_area_descriptions_are_word_for_word(slug, expected):
     load()
 
-    focus_areas = (
-        FocusArea.objects.filter(period=period(slug, 2023)).select_related("theme").order_by("order")
-    )
+    focus_areas = FocusArea.objects.filter(period=period(slug, 2023)).select_related("theme").order_by("order")
 
     assert [(f.title, f.theme.slug, f.description) for f in focus_areas] == expected
 
@@ -529,9 +523,7 @@ def test_vindeln_preamble_basis_and_feedback_are_word_for_word():
         "fem områden. Till varje område kommer det kopplas aktiviteter som polisen och kommunen till stor "
         "del kommer genomföra i samverkan i syfte att minska brottsligheten och öka tryggheten."
     )
-    assert vindeln.basis.startswith(
-        "Under våren 2022 fick ni möjlighet att svara på en trygghetsundersökning"
-    )
+    assert vindeln.basis.startswith("Under våren 2022 fick ni möjlighet att svara på en trygghetsundersökning")
     assert vindeln.feedback == (
         "Återkoppling och resultatet av det arbete som bedrivs kring de prioriterade områdena sker via "
         "polisens och kommunens webbplatser, i sociala medier samt via massmedia.\n\nMedborgarlöftena följs "
@@ -720,9 +712,7 @@ def test_default_mode_recreates_what_was_deleted():
         ("umea.toml", 'title = "Trygg trafikmiljö"', 'title = "Trygg trafikmiljö"\ntitle = "x"', "umea.toml"),
     ],
 )
-def test_malformed_content_fails_naming_the_file_and_key_and_changes_nothing(
-    content_copy, file, old, new, key
-):
+def test_malformed_content_fails_naming_the_file_and_key_and_changes_nothing(content_copy, file, old, new, key):
     replace_in(content_copy / file, old, new)
 
     with pytest.raises(CommandError) as error:

@@ -125,9 +125,7 @@ def test_report_status_that_needs_a_reason_cannot_be_saved_without_one(status):
 def test_report_with_reason_is_accepted():
     period = make_period()
     activity = make_activity(make_focus_area(period))
-    report = make_report(
-        make_follow_up(period), activity, status=ReportStatus.DELAYED, reason="Personalbrist."
-    )
+    report = make_report(make_follow_up(period), activity, status=ReportStatus.DELAYED, reason="Personalbrist.")
     report.full_clean()
 
 
@@ -142,9 +140,7 @@ def test_one_report_per_activity_and_follow_up():
 def test_report_must_concern_an_activity_of_the_same_period():
     period = make_period()
     other_activity = make_activity(make_focus_area(make_period()))
-    report = ActivityReport(
-        follow_up=make_follow_up(period), activity=other_activity, status=ReportStatus.DONE
-    )
+    report = ActivityReport(follow_up=make_follow_up(period), activity=other_activity, status=ReportStatus.DONE)
     with pytest.raises(ValidationError, match="inte till den här uppföljningens period"):
         report.full_clean()
 

@@ -86,9 +86,7 @@ def test_kommun_page_query_count_does_not_grow_with_data(resident, django_assert
     municipality = make_municipality()
     for index in range(earlier_periods):
         make_full_period(municipality=municipality, start_year=2015 + 2 * index, end_year=2016 + 2 * index)
-    make_full_period(
-        municipality=municipality, focus_areas=focus_areas, activities=activities, follow_up_years=years
-    )
+    make_full_period(municipality=municipality, focus_areas=focus_areas, activities=activities, follow_up_years=years)
     # kommun, its published periods, then the latest period with_content() (1 + 7 prefetches).
     with django_assert_num_queries(10):
         response = resident.get(municipality_url(municipality))

@@ -33,13 +33,9 @@ def period_url(period):
 
 
 def test_period_page_shows_promises_parties_and_signatories(resident):
-    period = make_period(
-        start_year=2023, end_year=2025, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3)
-    )
+    period = make_period(start_year=2023, end_year=2025, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3))
     kommun = make_party(period, name="Vindelns kommun", kind=Party.Kind.MUNICIPALITY, order=2)
-    police = make_party(
-        period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=1
-    )
+    police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=1)
     make_signatory(period, name="Mathias Haglund", title="Kommunstyrelsens ordförande", party=kommun)
     focus_area = make_focus_area(period, title="Trafik", description="Nollvisionen är det långsiktiga målet.")
     make_activity(
@@ -104,12 +100,8 @@ def test_timeline_shows_each_year_status(resident):
     period = make_period(start_year=2021, end_year=2022)
     police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE)
     activity = make_activity(make_focus_area(period), responsible=[police], title="Grannsamverkan")
-    make_report(
-        make_follow_up(period, year=2021), activity, status=ReportStatus.DELAYED, reason="Brist på personal."
-    )
-    make_report(
-        make_follow_up(period, year=2022), activity, status=ReportStatus.DONE, done="Tio nya grupper."
-    )
+    make_report(make_follow_up(period, year=2021), activity, status=ReportStatus.DELAYED, reason="Brist på personal.")
+    make_report(make_follow_up(period, year=2022), activity, status=ReportStatus.DONE, done="Tio nya grupper.")
 
     content = resident.get(period_url(period)).content.decode()
 
