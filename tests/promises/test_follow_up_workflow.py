@@ -237,3 +237,42 @@ def test_activities_added_after_the_start_get_a_report(client, draft_vindeln, co
     client.force_login(coordinator_vindeln)
     client.get(change_url(draft_vindeln))
     assert draft_vindeln.reports.filter(activity=activity).exists()
+
+
+def test_a_draft_promise_period_is_published_by_two_approvals(
+    client, resident, vasterbotten, coordinator_vindeln, police_coordinator_vindeln
+):
+    from tests.factories import make_period
+
+    draft = make_period(municipality=vasterbotten["vindeln"], start_year=2026, end_year=2028, published=False)
+    approve = reverse("admin:promises_promiseperiod_approve", args=[draft.pk])
+
+    client.force_login(coordinator_vindeln)
+    client.post(approve)
+    assert resident.get(draft.get_absolute_url()).status_code == 404
+
+    client.force_login(police_coordinator_vindeln)
+    client.post(approve)
+    draft.refresh_from_db()
+    assert draft.publication == Publication.PUBLISHED
+    assert draft.published_at is not None
+    assert resident.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_editing_an_activity_withdraws_the_periods_approvals(client, vasterbotten, coordinator_vindeln):
+    from tests.factories import make_activity, make_focus_area, make_period
+
+    draft = make_period(municipality=vasterbotten["vindeln"], start_year=2026, end_year=2028, published=False)
+    activity = make_activity(make_focus_area(draft))
+    client.force_login(coordinator_vindeln)
+    client.post(reverse("admin:promises_promiseperiod_approve", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.municipality_approved_at is not None
+
+    url = reverse("admin:promises_activity_change", args=[activity.pk])
+    data = admin_form_data(client.get(url))
+    data["text"] = "Polisen lovar något annat än det som godkändes."
+    client.post(url, data)
+
+    draft.refresh_from_db()
+    assert draft.municipality_approved_at is None
