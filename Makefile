@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content demo-accounts lint format clean
+.PHONY: run test install install-test migrate content demo-accounts bench-documents lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ run: demo-accounts
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# First and repeated PDF requests on the Västerbotten content; writes docs/performance.md.
+bench-documents: content
+	$(BIN)/python manage.py bench_documents
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -138,6 +138,8 @@ STORAGES = {
 # Upload and form limits: a public form never needs more than this, and a huge post must be refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# A scanned, signed promise document; larger scans are refused with a message saying how to shrink them.
+SIGNED_ORIGINAL_MAX_BYTES = int(env_str("SIGNED_ORIGINAL_MAX_BYTES", str(20 * 1024 * 1024)))
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -28,7 +28,7 @@ from promises.models import (
     Theme,
 )
 from promises.scoping import is_national_admin
-from promises.services import follow_up_add_missing_reports, follow_up_start
+from promises.services import follow_up_add_missing_reports, follow_up_start, signed_original_record
 
 
 @admin.register(Theme)
@@ -88,10 +88,10 @@ class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin,
         "focus_areas__activities__text",
     ]
     autocomplete_fields = ["municipality", "extends"]
-    readonly_fields = ["updated_at"]
     view_on_site = True
     inlines = [PartyInline, SignatoryInline, FocusAreaInline]
     publication_fields = ("publication", "published_at")
+    readonly_fields = ["updated_at", "signed_original_uploaded_at", "signed_original_sha256"]
     fieldsets = [
         (
             None,
@@ -113,7 +113,22 @@ class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin,
             },
         ),
         (gettext_lazy("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
-        (gettext_lazy("Undertecknande"), {"fields": [("signed_place", "signed_on"), "source"]}),
+        (
+            gettext_lazy("Undertecknande"),
+            {
+                "fields": [
+                    ("signed_place", "signed_on"),
+                    "signed_original",
+                    ("signed_original_uploaded_at", "signed_original_sha256"),
+                    "source",
+                ],
+                "description": gettext_lazy(
+                    "Ladda upp det skannade, undertecknade dokumentet som PDF. Det visas för allmänheten med "
+                    "uppladdningsdatum och kontrollsumma, och om löftestexten ändras efteråt visar sidan vad som "
+                    "skiljer."
+                ),
+            },
+        ),
         (
             gettext_lazy("Publicering och godkännanden"),
             {
@@ -130,6 +145,11 @@ class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin,
     @admin.display(description=gettext_lazy("godkännande"))
     def approval_state_label(self, obj):
         return obj.approval_state_label
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "signed_original" in form.changed_data:
+            signed_original_record(period=form.instance, user=request.user)
 
 
 class ActivityInline(ScopedMixin, admin.StackedInline):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import Municipality, Organisation
+from promises.validators import validate_signed_pdf
 
 # Medborgarlöften began nationally in 2015; anything outside this window is a typo, not a period.
 FIRST_YEAR = 2015
@@ -141,6 +144,11 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", _("Publicerad")
 
 
+def signed_original_path(instance, filename):
+    # A generated name: the uploader's file name is neither trusted nor needed.
+    return f"undertecknade/{uuid.uuid4().hex}.pdf"
+
+
 class PeriodPhase(models.TextChoices):
     UPCOMING = "upcoming", _("Kommande")
     ONGOING = "ongoing", _("Pågår")
@@ -236,6 +244,21 @@ class PromisePeriod(Versioned, Approvable, models.Model):
     )
     signed_place = models.CharField(_("ort för undertecknande"), max_length=100, blank=True)
     signed_on = models.DateField(_("datum för undertecknande"), null=True, blank=True)
+    signed_original = models.FileField(
+        _("undertecknat original (PDF)"),
+        upload_to=signed_original_path,
+        validators=[validate_signed_pdf],
+        blank=True,
+        help_text=_("Det skannade, undertecknade dokumentet som PDF, högst 20 MB. Visas för allmänheten."),
+    )
+    signed_original_uploaded_at = models.DateTimeField(_("originalet laddades upp"), null=True, blank=True)
+    signed_original_sha256 = models.CharField(_("SHA-256 för originalet"), max_length=64, blank=True)
+    signed_original_size = models.PositiveIntegerField(_("originalets storlek (byte)"), null=True, blank=True)
+    signed_text = models.TextField(
+        _("löftestexten när originalet laddades upp"),
+        blank=True,
+        help_text=_("Jämförs med den aktuella texten, så att en ändring efter undertecknandet syns."),
+    )
     source = models.TextField(
         _("källa"),
         blank=True,

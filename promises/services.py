@@ -1,5 +1,6 @@
 """Work that spans models: starting a yearly follow-up, approving and publishing, and what needs doing."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,6 +92,33 @@ def content_changed(*, obj, user=None, now=None, save=True):
     if save:
         obj.save()
     return withdrawn
+
+
+def signed_original_record(*, period, user=None, now=None):
+    """Note when the signed original was uploaded, its checksum and the promise text it was signed with.
+
+    The text is kept so that the public page can say when, and how, the live text has since changed.
+    """
+    from promises.documents import period_document_text
+
+    if not period.signed_original:
+        period.signed_original_uploaded_at = None
+        period.signed_original_sha256 = ""
+        period.signed_original_size = None
+        period.signed_text = ""
+    else:
+        digest = hashlib.sha256()
+        with period.signed_original.open("rb") as original:
+            for chunk in iter(lambda: original.read(1024 * 1024), b""):
+                digest.update(chunk)
+        period.signed_original_uploaded_at = now or timezone.now()
+        period.signed_original_sha256 = digest.hexdigest()
+        period.signed_original_size = period.signed_original.size
+        fresh = PromisePeriod.objects.prefetch_related("focus_areas__activities").get(pk=period.pk)
+        period.signed_text = period_document_text(fresh)
+    if user is not None:
+        period._history_user = user
+    period.save()
 
 
 @dataclass

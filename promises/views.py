@@ -1,8 +1,12 @@
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.models import Municipality
-from promises.models import ActivityReport, FollowUp, PromisePeriod
+from promises.documents import period_document_text, qr_svg, stored_pdf, text_changes
+from promises.models import ActivityReport, FollowUp, Party, PromisePeriod
 from promises.timeline import annotate_period
 
 
@@ -28,13 +32,17 @@ def municipality_detail(request, municipality_slug):
     )
 
 
-def period_detail(request, municipality_slug, start_year, end_year):
-    period = get_object_or_404(
+def _published_period(municipality_slug, start_year, end_year):
+    return get_object_or_404(
         PromisePeriod.objects.published().with_content(),
         municipality__slug=municipality_slug,
         start_year=start_year,
         end_year=end_year,
     )
+
+
+def period_detail(request, municipality_slug, start_year, end_year):
+    period = _published_period(municipality_slug, start_year, end_year)
     today = timezone.localdate()
     annotate_period(period=period, today=today)
     later_periods = list(
@@ -43,6 +51,9 @@ def period_detail(request, municipality_slug, start_year, end_year):
         .filter(start_year__gt=period.start_year)
         .order_by("start_year")[:1]
     )
+    signed_changes = []
+    if period.signed_original and period.signed_text:
+        signed_changes = text_changes(period.signed_text, period_document_text(period))
     return render(
         request,
         "promises/period_detail.html",
@@ -50,35 +61,119 @@ def period_detail(request, municipality_slug, start_year, end_year):
             "period": period,
             "municipality": period.municipality,
             "next_period": later_periods[0] if later_periods else None,
+            "signed_changes": signed_changes,
             "today": today,
         },
     )
 
 
-def follow_up_detail(request, municipality_slug, start_year, end_year, year):
+def _period_document_context(request, period):
+    parties = list(period.parties.all())
+    live_url = request.build_absolute_uri(period.get_absolute_url())
+    return {
+        "period": period,
+        "municipality": period.municipality,
+        "signing_parties": [party for party in parties if party.role == Party.Role.SIGNATORY],
+        "partners": [party for party in parties if party.role == Party.Role.PARTNER],
+        "signatories": list(period.signatories.all()),
+        "signed": bool(period.signed_on or period.signed_original),
+        "live_url": live_url,
+        "short_link": live_url.split("://", 1)[-1].rstrip("/"),
+        "qr": qr_svg(live_url),
+    }
+
+
+def period_document(request, municipality_slug, start_year, end_year):
+    period = _published_period(municipality_slug, start_year, end_year)
+    return render(request, "promises/period_document.html", _period_document_context(request, period))
+
+
+def _pdf_response(request, *, kind, name, template, context):
+    html = render_to_string(template, context)
+    path, _made_now = stored_pdf(kind=kind, name=name, html=html, base_url=request.build_absolute_uri("/"))
+    return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf", filename=f"{kind}-{name}.pdf")
+
+
+def period_document_pdf(request, municipality_slug, start_year, end_year):
+    period = _published_period(municipality_slug, start_year, end_year)
+    return _pdf_response(
+        request,
+        kind="medborgarlofte",
+        name=f"{municipality_slug}-{start_year}-{end_year}",
+        template="documents/period_document_pdf.html",
+        context=_period_document_context(request, period),
+    )
+
+
+def signed_original(request, municipality_slug, start_year, end_year):
+    period = get_object_or_404(
+        PromisePeriod.objects.published(),
+        municipality__slug=municipality_slug,
+        start_year=start_year,
+        end_year=end_year,
+    )
+    if not period.signed_original:
+        raise Http404("Det undertecknade originalet finns inte i portalen.")
+    return FileResponse(
+        period.signed_original.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"undertecknat-medborgarlofte-{municipality_slug}-{start_year}-{end_year}.pdf",
+    )
+
+
+def _published_follow_up(municipality_slug, start_year, end_year, year):
     follow_up = get_object_or_404(
-        FollowUp.objects.published().select_related("period__municipality__police_area"),
+        FollowUp.objects.published().select_related(
+            "period__municipality__police_area", "municipality_approved_by", "police_approved_by"
+        ),
         period__municipality__slug=municipality_slug,
         period__start_year=start_year,
         period__end_year=end_year,
         year=year,
     )
-    period = follow_up.period
     reports = {
         report.activity_id: report
         for report in ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
     }
-    focus_areas = list(period.focus_areas.prefetch_related("activities__responsible"))
+    focus_areas = list(follow_up.period.focus_areas.prefetch_related("activities__responsible"))
     for focus_area in focus_areas:
         for activity in focus_area.activities.all():
             activity.report = reports.get(activity.pk)
-    return render(
+    return follow_up, focus_areas
+
+
+def _follow_up_context(request, follow_up, focus_areas, *, document=False):
+    period = follow_up.period
+    context = {
+        "follow_up": follow_up,
+        "period": period,
+        "municipality": period.municipality,
+        "focus_areas": focus_areas,
+    }
+    if document:
+        live_url = request.build_absolute_uri(follow_up.get_absolute_url())
+        context.update(live_url=live_url, short_link=live_url.split("://", 1)[-1].rstrip("/"), qr=qr_svg(live_url))
+    return context
+
+
+def follow_up_detail(request, municipality_slug, start_year, end_year, year):
+    follow_up, focus_areas = _published_follow_up(municipality_slug, start_year, end_year, year)
+    return render(request, "promises/follow_up_detail.html", _follow_up_context(request, follow_up, focus_areas))
+
+
+def follow_up_report(request, municipality_slug, start_year, end_year, year):
+    follow_up, focus_areas = _published_follow_up(municipality_slug, start_year, end_year, year)
+    context = _follow_up_context(request, follow_up, focus_areas, document=True)
+    return render(request, "promises/follow_up_report.html", context)
+
+
+def follow_up_report_pdf(request, municipality_slug, start_year, end_year, year):
+    follow_up, focus_areas = _published_follow_up(municipality_slug, start_year, end_year, year)
+    return _pdf_response(
         request,
-        "promises/follow_up_detail.html",
-        {
-            "follow_up": follow_up,
-            "period": period,
-            "municipality": period.municipality,
-            "focus_areas": focus_areas,
-        },
+        kind="uppfoljning",
+        name=f"{municipality_slug}-{start_year}-{end_year}-{year}",
+        template="documents/follow_up_report_pdf.html",
+        context=_follow_up_context(request, follow_up, focus_areas, document=True),
     )

@@ -14,6 +14,8 @@ def admin_form_data(response):
     data = {}
     form = response.context["adminform"].form
     for name in form.fields:
+        if getattr(form.fields[name].widget, "input_type", None) == "file":
+            continue  # a browser sends no file unless one is chosen
         if getattr(form.fields[name].widget, "input_type", None) == "checkbox":
             if form[name].value():
                 data[form.add_prefix(name)] = "on"

@@ -14,7 +14,7 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_test_settings(settings):
+def _fast_test_settings(settings, tmp_path):
     # Hashed static names need `collectstatic` first; tests exercise pages, not the build step.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -22,6 +22,8 @@ def _fast_test_settings(settings):
     }
     # Real password hashing costs a tenth of a second per user; the tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Generated PDFs and uploads go to a fresh folder per test, never into the checkout's media/.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ PAGES = [
     ("/vindeln/2023-2025/", 200),  # one follow-up year still missing
     ("/robertsfors/2023-2025/", 200),  # no follow-ups at all
     ("/umea/2021-2022/uppfoljning/2021/", 200),  # a yearly follow-up
+    ("/vindeln/2023-2025/dokument/", 200),  # the promise as a printable, signed document
+    ("/umea/2023-2024/dokument/", 200),  # …with lines to sign on
+    ("/umea/2021-2022/uppfoljning/2021/rapport/", 200),  # the yearly follow-up as a printable report
     ("/finns-inte/", 404),  # the 404 page
 ]
 PAGE_IDS = [path.strip("/").replace("/", "_") or "home" for path, _ in PAGES]

@@ -1,0 +1,106 @@
+"""The printable documents: the signed promise and the yearly follow-up report, as HTML and as A4 PDF.
+
+A PDF is made from the same HTML that the printable page shows, once per version of that HTML: its SHA-256
+names the stored file, so an unchanged document is served from storage and a changed one is made anew.
+"""
+
+import difflib
+import hashlib
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.safestring import mark_safe
+
+STATIC_PREFIX = "/static/"
+
+
+def period_document_text(period):
+    """The promise as plain text, paragraph by paragraph, for comparing the live text with the signed one."""
+    lines = [str(period.display_title)]
+    for text in (period.preamble, period.basis):
+        lines += _paragraphs(text)
+    for focus_area in period.focus_areas.all():
+        lines.append(focus_area.title)
+        lines += _paragraphs(focus_area.description)
+        lines += [activity.text for activity in focus_area.activities.all()]
+    lines += _paragraphs(period.feedback)
+    return "\n".join(lines)
+
+
+def _paragraphs(text):
+    return [paragraph.strip() for paragraph in (text or "").split("\n") if paragraph.strip()]
+
+
+def text_changes(signed, live):
+    """What changed between the signed and the live text: [("removed" | "added", paragraph), …]."""
+    changes = []
+    for line in difflib.ndiff(signed.splitlines(), live.splitlines()):
+        if line.startswith("- "):
+            changes.append(("removed", line[2:]))
+        elif line.startswith("+ "):
+            changes.append(("added", line[2:]))
+    return changes
+
+
+def qr_svg(url):
+    """An inline SVG QR code for `url` (segno writes only path data, no user text)."""
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#000000"))
+
+
+def _static_files_fetcher():
+    """A WeasyPrint URL fetcher that serves the portal's own static files from disk and refuses the rest.
+
+    Documents never need another server, and fetching nothing else keeps document content from making the
+    server request arbitrary addresses. A missing file stops the rendering rather than giving a PDF without
+    its font.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = urlsplit(url).path
+            if not path.startswith(STATIC_PREFIX):
+                raise ValueError(f"Dokumentet får bara hämta portalens egna filer, inte {url}")
+            relative = path[len(STATIC_PREFIX) :]
+            found = finders.find(relative) or _collected(relative)
+            if not found:
+                raise ValueError(f"Filen finns inte: {relative}")
+            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+
+    return StaticFilesFetcher(fail_on_errors=True)
+
+
+def _collected(relative):
+    candidate = Path(settings.STATIC_ROOT) / relative
+    return str(candidate) if candidate.is_file() else None
+
+
+def render_pdf(html, *, base_url):
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=base_url, url_fetcher=_static_files_fetcher())
+    # Tagged for screen readers; the <title>, lang and author meta tags become the PDF's metadata.
+    return document.write_pdf(pdf_tags=True, custom_metadata=True)
+
+
+def stored_pdf(*, kind, name, html, base_url):
+    """The PDF for this exact HTML: from storage if it was made before, otherwise made and stored now.
+
+    Returns (storage path, made_now).
+    """
+    digest = hashlib.sha256(html.encode()).hexdigest()[:20]
+    path = f"dokument/{kind}/{name}-{digest}.pdf"
+    if default_storage.exists(path):
+        return path, False
+    pdf = render_pdf(html, base_url=base_url)
+    saved = default_storage.save(path, ContentFile(pdf))
+    return saved, True

@@ -1,0 +1,145 @@
+"""/<kommun>/<start>-<end>/dokument/ and dokument.pdf: the promise as a document to print and sign."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from promises import documents
+from promises.models import Party
+from tests.factories import (
+    make_activity,
+    make_focus_area,
+    make_full_period,
+    make_party,
+    make_period,
+    make_signatory,
+)
+from tests.pdf import Pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def document_urls(period):
+    args = [period.municipality.slug, period.start_year, period.end_year]
+    return reverse("period_document", args=args), reverse("period_document_pdf", args=args)
+
+
+@pytest.fixture
+def vindeln_period():
+    period = make_period(
+        start_year=2023,
+        end_year=2025,
+        title="Medborgarlöften 2023–2025",
+        signed_place="Umeå",
+        signed_on=datetime.date(2023, 3, 3),
+        preamble="För att nå framgång i det trygghetsskapande arbetet är samverkan en framgångsfaktor.",
+    )
+    kommun = make_party(period, name="Vindelns kommun", kind=Party.Kind.MUNICIPALITY, order=1)
+    police = make_party(period, name="Lokalpolisområde Umeå", short_name="Polisen", kind=Party.Kind.POLICE, order=2)
+    make_party(period, name="Umeå universitet", kind=Party.Kind.OTHER, role=Party.Role.PARTNER, order=3)
+    make_signatory(period, name="Mathias Haglund", title="Kommunstyrelsens ordförande", party=kommun, order=1)
+    make_signatory(period, name="Michael Rystedt", title="Lokalpolisområdeschef Umeå", party=police, order=2)
+    for title in ("Droger", "Trafik", "Otrygga platser"):
+        focus_area = make_focus_area(period, title=title)
+        for n in range(4):
+            make_activity(
+                focus_area, responsible=[kommun, police], text=f"Polisen och kommunen lovar {title.lower()} nr {n}."
+            )
+    return period
+
+
+def test_pdf_names_parties_signatories_place_date_every_activity_and_page_numbers(resident, vindeln_period):
+    response = resident.get(document_urls(vindeln_period)[1])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="medborgarlofte-' in response["Content-Disposition"]
+    pdf = Pdf(response)
+    text, pages = pdf.text, pdf.pages
+    assert "Medborgarlöften 2023–2025" in text
+    assert "Vindelns kommun och Lokalpolisområde Umeå" in text
+    assert "Mathias Haglund" in text and "Kommunstyrelsens ordförande" in text
+    assert "Michael Rystedt" in text and "Lokalpolisområdeschef Umeå" in text
+    assert "Umeå den 3 mars 2023" in text
+    assert "Umeå universitet" in text
+    for activity_text in vindeln_period.focus_areas.values_list("activities__text", flat=True):
+        assert activity_text in text
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Sida {number} av {len(pages)}" in page
+    assert f"testserver/{vindeln_period.municipality.slug}/2023-2025" in text  # short link to the live page
+
+
+def test_pdf_is_tagged_embeds_its_fonts_and_carries_a_title(resident, vindeln_period):
+    reader = Pdf(resident.get(document_urls(vindeln_period)[1])).reader
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "sv"
+    assert reader.metadata.title.startswith("Medborgarlöften 2023–2025")
+    fonts = {font.get_object()["/BaseFont"] for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all("Source-Sans-3" in name for name in fonts)
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded
+
+
+def test_unsigned_document_has_lines_to_sign_on(resident):
+    period = make_period(signed_on=None, signed_place="")
+    make_party(period, name="Robertsfors kommun", kind=Party.Kind.MUNICIPALITY)
+    html = resident.get(document_urls(period)[0]).content.decode()
+    assert "Ort och datum:" in html
+    assert 'class="sign-line"' in html
+    assert "För Robertsfors kommun" in html
+
+
+def test_signed_document_shows_names_without_lines(resident, vindeln_period):
+    html = resident.get(document_urls(vindeln_period)[0]).content.decode()
+    assert "Umeå den 3 mars 2023" in html
+    assert 'class="sign-line"' not in html
+
+
+def test_user_text_is_escaped_in_the_pdf(resident):
+    period = make_period(preamble="<b>fet</b> & <script>alert(1)</script>")
+    make_activity(make_focus_area(period, title="A & B <i>"), text="Lovar <img src=x> & mer.")
+    text = Pdf(resident.get(document_urls(period)[1])).text
+    assert "<b>fet</b> & <script>alert(1)</script>" in text
+    assert "Lovar <img src=x> & mer." in text
+
+
+def test_pdf_is_made_once_per_version_of_the_content(resident, vindeln_period):
+    url = document_urls(vindeln_period)[1]
+    with mock.patch.object(documents, "render_pdf", wraps=documents.render_pdf) as render:
+        first = Pdf(resident.get(url)).data
+        second = Pdf(resident.get(url)).data
+        assert render.call_count == 1
+        assert first == second
+
+        vindeln_period.preamble = "En ändrad inledning."
+        vindeln_period.save()
+        changed = Pdf(resident.get(url)).text
+        assert render.call_count == 2
+        assert "En ändrad inledning." in changed
+
+
+@pytest.mark.parametrize("suffix", ["dokument/", "dokument.pdf"])
+def test_draft_document_is_404(resident, suffix):
+    period = make_period(published=False)
+    assert resident.get(f"{period.get_absolute_url()}{suffix}").status_code == 404
+
+
+def test_document_page_links_the_pdf_and_the_period_page_links_both(resident, vindeln_period):
+    page_url, pdf_url = document_urls(vindeln_period)
+    assert pdf_url in resident.get(page_url).content.decode()
+    period_page = resident.get(vindeln_period.get_absolute_url()).content.decode()
+    assert page_url in period_page and pdf_url in period_page
+
+
+@pytest.mark.parametrize("focus_areas", [1, 5])
+def test_document_page_query_count_does_not_grow_with_data(resident, django_assert_num_queries, focus_areas):
+    period = make_full_period(focus_areas=focus_areas, activities=5)
+    with django_assert_num_queries(8):
+        assert resident.get(document_urls(period)[0]).status_code == 200
