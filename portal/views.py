@@ -29,3 +29,10 @@ def home(request):
             "has_examples": any(follow_up.is_example for follow_up in latest_follow_ups),
         },
     )
+
+
+def rate_limited(request, exception):
+    """django-ratelimit's answer when a public form is sent too often from one address."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response

@@ -264,6 +264,16 @@ class PromisePeriod(Versioned, Approvable, models.Model):
         blank=True,
         help_text=_("Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."),
     )
+    # The evidence chain: what the promise rests on (declared here, since promises depends on surveys).
+    surveys = models.ManyToManyField(
+        "surveys.Survey", verbose_name=_("trygghetsundersökningar"), blank=True, related_name="promise_periods"
+    )
+    dialogues = models.ManyToManyField(
+        "surveys.Dialogue", verbose_name=_("medborgardialoger"), blank=True, related_name="promise_periods"
+    )
+    unsafe_places = models.ManyToManyField(
+        "surveys.UnsafePlace", verbose_name=_("otrygga platser"), blank=True, related_name="promise_periods"
+    )
     publication = models.CharField(
         _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
     )
@@ -554,6 +564,20 @@ class Activity(Versioned, models.Model):
         blank=True,
         related_name="carried_over_to",
         help_text=_("Samma löfte i den period som förlängdes."),
+    )
+    addresses_places = models.ManyToManyField(
+        "surveys.UnsafePlace",
+        verbose_name=_("åtgärdar otrygga platser"),
+        blank=True,
+        related_name="activities",
+        help_text=_("De otrygga platser som aktiviteten ska göra tryggare."),
+    )
+    from_dialogues = models.ManyToManyField(
+        "surveys.Dialogue",
+        verbose_name=_("kom från medborgardialoger"),
+        blank=True,
+        related_name="led_to_activities",
+        help_text=_("Dialoger där invånarna tog upp det som aktiviteten gör något åt (”Ni sa – vi gjorde”)."),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 

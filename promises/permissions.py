@@ -23,6 +23,17 @@ COORDINATOR_PERMISSIONS = {
         "followup": ["view", "add", "change"],
         "activityreport": ["view", "change"],
     },
+    "surveys": {
+        "survey": ["view", "add", "change"],
+        "surveysection": ["view", "add", "change", "delete"],
+        "question": ["view", "add", "change", "delete"],
+        "choice": ["view", "add", "change", "delete"],
+        "response": ["view"],
+        "answer": ["view"],
+        "unsafeplace": ["view", "add", "change"],
+        "dialogue": ["view", "add", "change", "delete"],
+        "suggestion": ["view", "change", "delete"],
+    },
 }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from portal.models import Coordinator, Municipality, PoliceArea
 from promises.models import Activity, ActivityReport, FocusArea, FollowUp, Party, PromisePeriod, Signatory
+from surveys.models import Answer, Choice, Dialogue, Question, Response, Suggestion, Survey, SurveySection, UnsafePlace
 
 # The path from each model to the kommun it belongs to.
 MUNICIPALITY_PATH = {
@@ -20,6 +21,23 @@ MUNICIPALITY_PATH = {
     FollowUp: "period__municipality",
     Activity: "focus_area__period__municipality",
     ActivityReport: "follow_up__period__municipality",
+    # A survey may cover several kommuner; a coordinator of any of them sees it.
+    Survey: "municipalities",
+    SurveySection: "survey__municipalities",
+    Question: "survey__municipalities",
+    Choice: "question__survey__municipalities",
+    Response: "survey__municipalities",
+    Answer: "response__survey__municipalities",
+    UnsafePlace: "municipality",
+    Dialogue: "municipality",
+    Suggestion: "municipality",
+}
+# Paths through a to-many relation: the filtered queryset needs distinct() not to repeat rows.
+TO_MANY = {
+    "municipalities",
+    "survey__municipalities",
+    "question__survey__municipalities",
+    "response__survey__municipalities",
 }
 
 
@@ -61,7 +79,7 @@ def scope(queryset, user):
     if ids is None:
         return queryset
     condition = Q(**{f"{path}__in": ids})
-    if path == "municipalities":
+    if path in TO_MANY:
         # Reached through a to-many relation: without distinct() a police area would repeat per kommun.
         return queryset.filter(condition).distinct()
     return queryset.filter(condition)

@@ -1,1 +1,0 @@
-# Models for surveys, unsafe places, dialogues and suggestions come with their own issue.

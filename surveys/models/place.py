@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality
+from surveys.models.common import Moderation, TimeOfDay
+
+
+class UnsafePlaceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(moderation=Moderation.APPROVED)
+
+    def not_fixed(self):
+        return self.exclude(status=UnsafePlace.Status.FIXED)
+
+
+class UnsafePlace(models.Model):
+    """A place where residents feel unsafe, and what is being done about it."""
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Trygghetsundersökning")
+        DIALOGUE = "dialogue", _("Medborgardialog")
+        SAFETY_WALK = "safety_walk", _("Trygghetsvandring")
+        PUBLIC_REPORT = "public_report", _("Rapport från invånare")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Rapporterad")
+        UNDER_REVIEW = "under_review", _("Utreds")
+        ACTION_PLANNED = "action_planned", _("Åtgärd planerad")
+        FIXED = "fixed", _("Åtgärdad")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="unsafe_places"
+    )
+    title = models.CharField(
+        _("plats"), max_length=200, help_text=_("Kort namn på platsen, t.ex. ”Gångtunneln vid stationen”.")
+    )
+    description = models.TextField(_("beskrivning av platsen"), blank=True)
+    why = models.TextField(_("varför platsen känns otrygg"), blank=True)
+    time_of_day = models.CharField(_("tid på dygnet"), max_length=10, choices=TimeOfDay.choices, blank=True)
+    latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6, null=True, blank=True)
+    source = models.CharField(_("källa"), max_length=20, choices=Source.choices, default=Source.PUBLIC_REPORT)
+    moderation = models.CharField(
+        _("granskning"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
+    status_note = models.TextField(_("kommentar till status"), blank=True, help_text=_("Visas för allmänheten."))
+    reported_on = models.DateField(_("rapporterad"), default=timezone.localdate)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    objects = UnsafePlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("otrygg plats")
+        verbose_name_plural = _("otrygga platser")
+        ordering = ["municipality__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__gte=-90, latitude__lte=90) & Q(longitude__gte=-180, longitude__lte=180)),
+                name="unsafe_place_coordinates_both_or_none",
+                violation_error_message=_("Ange både latitud och longitud, eller ingen av dem."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.municipality})"
+
+    def get_absolute_url(self):
+        return reverse("unsafe_place_detail", kwargs={"pk": self.pk})

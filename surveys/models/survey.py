@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality
+from surveys.models.common import TimeOfDay
+
+
+class SurveyQuerySet(models.QuerySet):
+    def open_on(self, date):
+        return self.filter(opens_on__lte=date, closes_on__gte=date)
+
+    def with_published_results(self):
+        # Never while a survey is open: live counts would let anyone watch answers arrive.
+        return self.filter(results_published=True, closes_on__lt=timezone.localdate())
+
+    def for_municipality(self, municipality):
+        return self.filter(municipalities=municipality)
+
+
+class Survey(models.Model):
+    """A trygghetsundersökning: built by coordinators, answered anonymously by residents."""
+
+    title = models.CharField(_("rubrik"), max_length=200)
+    slug = models.SlugField(_("webbadressnamn"), max_length=80, unique=True)
+    introduction = models.TextField(_("inledning"), blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("kommuner"), related_name="surveys", help_text=_("Kommuner som enkäten gäller.")
+    )
+    opens_on = models.DateField(_("öppnar"))
+    closes_on = models.DateField(_("stänger"), help_text=_("Sista dagen att svara."))
+    results_published = models.BooleanField(
+        _("resultaten är publicerade"),
+        default=False,
+        help_text=_("Resultaten visas för allmänheten först när enkäten har stängt."),
+    )
+    min_cell_size = models.PositiveSmallIntegerField(
+        _("minsta antal svar som visas"),
+        default=settings.SURVEY_MIN_CELL_SIZE,
+        help_text=_("Färre svar än så i en cell visas inte, så att ingen kan pekas ut."),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trygghetsundersökning")
+        verbose_name_plural = _("trygghetsundersökningar")
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="survey_closes_after_it_opens",
+                violation_error_message=_("Enkäten kan inte stänga innan den öppnar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_cell_size__gte=1),
+                name="survey_min_cell_size_positive",
+                violation_error_message=_("Minsta antal svar måste vara minst 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("survey_answer", kwargs={"slug": self.slug})
+
+    def is_open(self, today=None):
+        today = today or timezone.localdate()
+        return self.opens_on <= today <= self.closes_on
+
+
+class SurveySection(models.Model):
+    """A page of a long survey."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("avsnitt")
+        verbose_name_plural = _("avsnitt")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Ett svarsalternativ")
+        MULTIPLE = "multiple", _("Flera svarsalternativ")
+        SCALE = "scale", _("Skala 1–5")
+        TEXT = "text", _("Fritext")
+        PLACE = "place", _("Plats och tid på dygnet")
+
+    survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(
+        SurveySection,
+        verbose_name=_("avsnitt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("fråga"), max_length=500)
+    help_text = models.CharField(_("hjälptext"), max_length=500, blank=True)
+    required = models.BooleanField(_("obligatorisk"), default=False)
+    scale_min_label = models.CharField(_("etikett för 1"), max_length=60, blank=True)
+    scale_max_label = models.CharField(_("etikett för 5"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("fråga")
+        verbose_name_plural = _("frågor")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, verbose_name=_("fråga"), on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("svarsalternativ"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("svarsalternativ")
+        verbose_name_plural = _("svarsalternativ")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "text"],
+                name="choice_unique_text_per_question",
+                violation_error_message=_("Frågan har redan det svarsalternativet."),
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Response(models.Model):
+    """One resident's whole submission. Deliberately nothing that identifies them: no IP, no time of day."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.PROTECT, related_name="responses")
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        null=True,
+        blank=True,
+    )
+    submitted_on = models.DateField(_("inskickad"), default=timezone.localdate)
+    # A random value put in the form when it is shown; a second submit of the same form carries the same
+    # value, and the unique constraint makes it store nothing. It is not linked to the person.
+    submission_token = models.UUIDField(_("formulärnyckel"), unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("svar")
+        verbose_name_plural = _("svar")
+        ordering = ["-submitted_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.survey} #{self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, verbose_name=_("svar"), on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, verbose_name=_("fråga"), on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(
+        Choice,
+        verbose_name=_("svarsalternativ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+    )
+    scale_value = models.PositiveSmallIntegerField(_("värde på skalan"), null=True, blank=True)
+    text = models.TextField(_("fritext"), blank=True)
+    place_description = models.CharField(_("plats"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6, null=True, blank=True)
+    time_of_day = models.CharField(_("tid på dygnet"), max_length=10, choices=TimeOfDay.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("svar på fråga")
+        verbose_name_plural = _("svar på frågor")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_value__isnull=True) | Q(scale_value__gte=1, scale_value__lte=5),
+                name="answer_scale_value_1_to_5",
+                violation_error_message=_("Skalan går från 1 till 5."),
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question", "choice"],
+                name="answer_choice_once_per_response",
+                violation_error_message=_("Samma svarsalternativ kan bara väljas en gång."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.choice or self.scale_value or self.text or self.place_description}"

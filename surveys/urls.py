@@ -1,0 +1,14 @@
+"""Public pages of the surveys app. Each area keeps its own list; they are joined here."""
+
+from django.urls import path  # noqa: F401
+
+from surveys.views import dialogues, places, survey  # noqa: F401
+
+# Safety surveys: answering and published results.
+survey_patterns = []
+# Unsafe places: map, list, detail and the public report form.
+place_patterns = []
+# Dialogues and safety walks, their calendars, and the suggestion form.
+dialogue_patterns = []
+
+urlpatterns = survey_patterns + place_patterns + dialogue_patterns

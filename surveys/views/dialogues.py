@@ -1,0 +1,1 @@
+"""Views for dialogues; URL patterns in surveys/urls.py."""

@@ -1,0 +1,1 @@
+"""Views for places; URL patterns in surveys/urls.py."""

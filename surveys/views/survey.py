@@ -1,0 +1,1 @@
+"""Views for survey; URL patterns in surveys/urls.py."""
