@@ -98,9 +98,22 @@ def stored_pdf(*, kind, name, html, base_url):
     Returns (storage path, made_now).
     """
     digest = hashlib.sha256(html.encode()).hexdigest()[:20]
-    path = f"dokument/{kind}/{name}-{digest}.pdf"
+    folder = f"dokument/{kind}"
+    path = f"{folder}/{name}-{digest}.pdf"
     if default_storage.exists(path):
         return path, False
     pdf = render_pdf(html, base_url=base_url)
     saved = default_storage.save(path, ContentFile(pdf))
+    _delete_older_versions(folder=folder, name=name, keep=saved)
     return saved, True
+
+
+def _delete_older_versions(*, folder, name, keep):
+    """Earlier versions of the same document are never served again once the content has changed."""
+    prefix = f"{name}-"
+    for filename in default_storage.listdir(folder)[1]:
+        stem = filename.removesuffix(".pdf")
+        # Exactly "<name>-<20 hex digits>": "umea-2021-2022" must not delete "umea-2021-2022-2021-…".
+        digest = stem[len(prefix) :]
+        if stem.startswith(prefix) and len(digest) == 20 and f"{folder}/{filename}" != keep:
+            default_storage.delete(f"{folder}/{filename}")

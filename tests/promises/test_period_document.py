@@ -4,6 +4,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from promises import documents
@@ -123,6 +124,8 @@ def test_pdf_is_made_once_per_version_of_the_content(resident, vindeln_period):
         changed = Pdf(resident.get(url)).text
         assert render.call_count == 2
         assert "En ändrad inledning." in changed
+    # Only the current version is kept.
+    assert len(default_storage.listdir("dokument/medborgarlofte")[1]) == 1
 
 
 @pytest.mark.parametrize("suffix", ["dokument/", "dokument.pdf"])
