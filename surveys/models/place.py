@@ -58,9 +58,15 @@ class UnsafePlace(models.Model):
         verbose_name_plural = _("otrygga platser")
         ordering = ["municipality__name", "title"]
         constraints = [
+            # The second branch names isnull=False because SQL compares NULL to unknown, not false, and a
+            # CHECK passes on unknown: without it a latitude without a longitude would be accepted.
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
-                | (Q(latitude__gte=-90, latitude__lte=90) & Q(longitude__gte=-180, longitude__lte=180)),
+                | (
+                    Q(latitude__isnull=False, longitude__isnull=False)
+                    & Q(latitude__gte=-90, latitude__lte=90)
+                    & Q(longitude__gte=-180, longitude__lte=180)
+                ),
                 name="unsafe_place_coordinates_both_or_none",
                 violation_error_message=_("Ange både latitud och longitud, eller ingen av dem."),
             ),
