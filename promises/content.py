@@ -23,6 +23,9 @@ File format (every key is optional unless marked *):
   start_year, year*, summary*, publication, published_on) with ``[[follow_ups.reports]]`` (activity* = the
   activity's title in its period file, status*, done, count, count_label, reason, evidence_url). Every
   follow-up loaded from here is marked ``is_example``.
+- ``surveys/content/dialogues.toml`` (``DIALOGUES_FILE``, always read): ``[[dialogues]]`` (municipality_code*,
+  title*, starts_at*, place*, ends_at, kind, description, heard, not_taken_up, source, published). Times are
+  TOML local date-times (``2016-02-27T12:00:00``), read as Swedish time (``settings.TIME_ZONE``).
 
 Texts: one paragraph per line and a blank line between paragraphs; no double spaces, soft or non-breaking
 hyphens, non-breaking spaces, tabs or bullets. Leading and trailing whitespace is dropped.
@@ -30,7 +33,8 @@ hyphens, non-breaking spaces, tabs or bullets. Leading and trailing whitespace i
 Order on the page is the order in the file. Rows are found again by natural keys: PoliceArea.name,
 Municipality.code, Theme.slug, PromisePeriod (kommun, start_year), Party/Signatory (period, name), FocusArea
 (period, title), Activity (focus area, position), FollowUp (period, year), ActivityReport (follow-up,
-activity). So add new activities last, and do not rename a focus area in a file once it is loaded.
+activity), Dialogue (kommun, starts_at, place). So add new activities last, and do not rename a focus area
+in a file once it is loaded.
 
 By default only missing rows are created and existing rows are left exactly as they are, so coordinators'
 edits in the admin survive ``make run``. ``update=True`` writes the files' values over existing rows.
@@ -42,7 +46,9 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -50,6 +56,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+import surveys
 from portal.models import Municipality, PoliceArea
 from promises.models import (
     Activity,
@@ -64,9 +71,13 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from surveys.models import Dialogue
 
 CONTENT_DIR = Path(__file__).parent / "content"
 EXAMPLES_FILE = "examples.toml"
+# Dialogues belong to the surveys app, so their file lives there; it is loaded here, with everything else, in
+# the same transaction (promises may depend on surveys, not the other way round).
+DIALOGUES_FILE = Path(surveys.__file__).parent / "content" / "dialogues.toml"
 
 # Models in the order they are loaded; the summary follows it.
 CONTENT_MODELS = (
@@ -80,6 +91,7 @@ CONTENT_MODELS = (
     Activity,
     FollowUp,
     ActivityReport,
+    Dialogue,
 )
 
 # Characters that PDF extraction leaves behind and that never belong in a transcription.
@@ -150,6 +162,15 @@ def _bool(value, where):
 def _date(value, where):
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         _fail(where, _("ska vara ett datum utan citattecken, t.ex. 2023-03-03"))
+    return value
+
+
+def _datetime(value, where):
+    """A TOML local date-time is Swedish time; one with an offset is taken as written."""
+    if not isinstance(value, datetime.datetime):
+        _fail(where, _("ska vara en tidpunkt utan citattecken, t.ex. 2016-02-27T12:00:00"))
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, ZoneInfo(settings.TIME_ZONE))
     return value
 
 
@@ -271,6 +292,20 @@ REPORT_SPEC = {
     "evidence_url": (_line, ""),
 }
 
+DIALOGUE_SPEC = {
+    "municipality_code": (_line, REQUIRED),
+    "kind": (_choice(Dialogue.Kind), Dialogue.Kind.DIALOGUE),
+    "title": (_line, REQUIRED),
+    "starts_at": (_datetime, REQUIRED),
+    "ends_at": (_datetime, None),
+    "place": (_line, REQUIRED),
+    "description": (_text, ""),
+    "heard": (_text, ""),
+    "not_taken_up": (_text, ""),
+    "source": (_text, ""),
+    "published": (_bool, True),
+}
+
 
 @dataclass
 class ActivitySpec:
@@ -319,6 +354,7 @@ class Content:
     themes: list = field(default_factory=list)  # (where, values)
     periods: list = field(default_factory=list)  # PeriodSpec, sorted by kommun and start year
     follow_ups: list = field(default_factory=list)  # (where, values, [(where, report values)])
+    dialogues: list = field(default_factory=list)  # (where, values)
 
 
 def _read_toml(path):
@@ -352,10 +388,22 @@ def _read_content(content_dir, with_examples):
                 for j, report in enumerate(values.pop("reports"))
             ]
             content.follow_ups.append((where, values, reports))
+    content.dialogues = _read_dialogues(DIALOGUES_FILE)
     content.periods.sort(key=lambda period: (period.municipality_code, period.start_year))
     _carry_over(content)
     _check_references(content)
     return content
+
+
+def _read_dialogues(path):
+    data = _read_toml(path)
+    for key in data:
+        if key != "dialogues":
+            _fail(f"{path.name}: {key}", _("okänd nyckel; tillåten är: ”dialogues”"))
+    return [
+        (f"{path.name}: dialogues[{i}]", _fields(raw, f"{path.name}: dialogues[{i}]", DIALOGUE_SPEC))
+        for i, raw in enumerate(_tables(data.get("dialogues", []), f"{path.name}: dialogues"))
+    ]
 
 
 def _read_content_file(path, data, content):
@@ -549,6 +597,18 @@ def _check_references(content):
             if reported.count(report["activity"]) > 1:
                 _fail(f"{report_where}.activity", _("aktiviteten har redan en rapport i uppföljningen"))
 
+    dialogue_keys = set()
+    for where, values in content.dialogues:
+        if values["municipality_code"] not in codes:
+            _fail(
+                f"{where}.municipality_code",
+                _("okänd kommunkod ”%(value)s”") % {"value": values["municipality_code"]},
+            )
+        key = (values["municipality_code"], values["starts_at"], values["place"])
+        if key in dialogue_keys:
+            _fail(f"{where}.starts_at", _("kommunen har redan en dialog på samma plats och tid"))
+        dialogue_keys.add(key)
+
 
 def _unknown_party(name, party_names):
     return _("okänd part ”%(value)s”; perioden har: %(allowed)s") % _allowed(name, party_names)
@@ -574,7 +634,7 @@ class LoadResult:
             if self.update
             else _("befintliga rader lämnades orörda")
         )
-        lines = [_("Innehåll inläst från promises/content/ (%(mode)s).") % {"mode": mode}]
+        lines = [_("Innehåll inläst från promises/content/ och surveys/content/ (%(mode)s).") % {"mode": mode}]
         for model, counter in self.counts.items():
             if not sum(counter.values()):
                 continue
@@ -624,6 +684,13 @@ class _Writer:
             self.write_period(period)
         for where, values, reports in content.follow_ups:
             self.write_follow_up(where, values, reports, content)
+        for where, values in content.dialogues:
+            lookup = {
+                "municipality": self.municipalities[values["municipality_code"]],
+                "starts_at": values["starts_at"],
+                "place": values["place"],
+            }
+            self.save_counted(Dialogue, where, lookup, _without(values, "municipality_code", "starts_at", "place"))
 
     def write_period(self, spec):
         municipality = self.municipalities[spec.municipality_code]
