@@ -7,7 +7,12 @@ from surveys.views import dialogues, places, survey  # noqa: F401
 # Safety surveys: answering and published results.
 survey_patterns = []
 # Unsafe places: map, list, detail and the public report form.
-place_patterns = []
+place_patterns = [
+    path("platser/", places.unsafe_place_list, name="unsafe_place_list"),
+    path("platser/<int:pk>/", places.unsafe_place_detail, name="unsafe_place_detail"),
+    path("platser/rapportera/", places.unsafe_place_report, name="unsafe_place_report"),
+    path("platser/rapportera/tack/", places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
+]
 # Dialogues and safety walks, their calendars, and the suggestion form.
 dialogue_patterns = []
 

@@ -1,1 +1,158 @@
 """Views for places; URL patterns in surveys/urls.py."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from portal.models import Municipality
+from surveys.models import UnsafePlace
+from surveys.place_forms import PlaceFilterForm, UnsafePlaceReportForm
+
+# Reports from one address: enough for someone walking around pointing out places, too few for a flood.
+REPORT_RATE = "5/10m"
+# How long a report form's token is remembered: a second submit of the same form within this time is not saved.
+REPORT_TOKEN_SECONDS = 60 * 60
+
+
+def public_activities():
+    """The activities that address places, from published promises only: a draft promise is not public.
+
+    The relation is declared on the promises side (promises depend on surveys, not the other way round), so
+    the models are reached through it rather than imported.
+    """
+    activity_model = UnsafePlace._meta.get_field("activities").related_model
+    period_model = activity_model._meta.get_field("focus_area").related_model._meta.get_field("period").related_model
+    return (
+        activity_model.objects.filter(focus_area__period__in=period_model.objects.published())
+        .select_related("focus_area__period__municipality")
+        .order_by("-focus_area__period__start_year", "focus_area__order", "order", "pk")
+    )
+
+
+def public_places():
+    return (
+        UnsafePlace.objects.public()
+        .select_related("municipality")
+        .prefetch_related(Prefetch("activities", queryset=public_activities()))
+    )
+
+
+def map_places(places):
+    """What the map's script needs of each place with a position; everything else is in the list."""
+    return [
+        {
+            "id": place.pk,
+            "title": place.title,
+            "lat": float(place.latitude),
+            "lng": float(place.longitude),
+            "url": place.get_absolute_url(),
+            "municipality": place.municipality.name,
+            "timeOfDay": place.get_time_of_day_display(),
+            "status": place.get_status_display(),
+        }
+        for place in places
+        if place.latitude is not None and place.longitude is not None
+    ]
+
+
+def map_settings():
+    """The tile server (a setting) and the map's words, which the script cannot translate itself."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "texts": {
+            "zoomIn": _("Zooma in"),
+            "zoomOut": _("Zooma ut"),
+            "closePopup": _("Stäng rutan"),
+            "status": _("Status"),
+            "tilesFailed": _(
+                "Bakgrundskartan kunde inte hämtas just nu. Markeringarna fungerar ändå, och listan visar samma "
+                "platser."
+            ),
+            "showPinMap": _("Välj position på en karta"),
+            "hidePinMap": _("Dölj kartan"),
+            "pinMapLabel": _("Karta för att välja platsens position"),
+            "pinMapHelp": _(
+                "Klicka eller tryck på kartan där platsen är. Med tangentbordet: flytta kartan med piltangenterna "
+                "och tryck Enter för att välja kartans mitt. Latitud och longitud fylls i nedanför kartan; du kan "
+                "också skriva in dem själv."
+            ),
+            "pinChosen": _("Position vald: latitud %(lat)s, longitud %(lng)s."),
+            "pinMarker": _("Vald position"),
+        },
+    }
+
+
+@require_GET
+def unsafe_place_list(request):
+    filter_form = PlaceFilterForm(request.GET)
+    places = list(filter_form.apply(public_places()))
+    return render(
+        request,
+        "surveys/place_list.html",
+        {
+            "filter_form": filter_form,
+            "places": places,
+            "map_places": map_places(places),
+            "map": map_settings(),
+            "hides_fixed": filter_form.hides_fixed,
+            "filtered": any(filter_form.filters().values()),
+            "municipality": filter_form.filters().get("kommun"),
+        },
+    )
+
+
+@require_GET
+def unsafe_place_detail(request, pk):
+    place = get_object_or_404(public_places(), pk=pk)
+    return render(
+        request,
+        "surveys/place_detail.html",
+        {"place": place, "map_places": map_places([place]), "map": map_settings()},
+    )
+
+
+def _save_once(form):
+    """Save the report unless this very form was saved already (a double click, a reload after sending)."""
+    token = form.cleaned_data.get("token")
+    key = f"unsafe-place-report:{token}"
+    if token and not cache.add(key, True, timeout=REPORT_TOKEN_SECONDS):
+        return None
+    try:
+        return form.save()
+    except Exception:
+        # Not saved after all: let the same form be sent again.
+        if token:
+            cache.delete(key)
+        raise
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=REPORT_RATE, method="POST", block=False)
+def unsafe_place_report(request):
+    if getattr(request, "limited", False):
+        # The counter lives in the cache under a hash of the address; nothing of it reaches the database.
+        return import_string(settings.RATELIMIT_VIEW)(request, None)
+    if request.method == "POST":
+        form = UnsafePlaceReportForm(request.POST)
+        if form.is_spam:
+            # Whatever a bot sends gets the same answer as a person, so it learns nothing from trying.
+            return redirect("unsafe_place_report_thanks")
+        if form.is_valid():
+            _save_once(form)
+            return redirect("unsafe_place_report_thanks")
+    else:
+        slug = request.GET.get("kommun")
+        municipality = Municipality.objects.filter(slug=slug).first() if slug else None
+        form = UnsafePlaceReportForm(initial={"municipality": municipality} if municipality else {})
+    return render(request, "surveys/place_report.html", {"form": form, "map": map_settings()})
+
+
+@require_GET
+def unsafe_place_report_thanks(request):
+    return render(request, "surveys/place_report_thanks.html")

@@ -1,0 +1,251 @@
+"""Forms for unsafe places: the public list's filters, the public report form and the admin's coordinates."""
+
+import re
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality
+from surveys.models import Moderation, TimeOfDay, UnsafePlace
+
+# Sweden, roughly: a pin outside this box is a typo (swapped latitude and longitude, a missing digit).
+SWEDEN_LATITUDE = (Decimal("55"), Decimal("69.1"))
+SWEDEN_LONGITUDE = (Decimal("10.9"), Decimal("24.2"))
+COORDINATE_PLACES = Decimal("0.000001")  # what the model stores: about ten centimetres
+
+TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def check_coordinates(form, latitude, longitude):
+    """Both or neither, and inside Sweden; errors go on the fields. Shared by the public and the admin form."""
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        form.add_error(missing, _("Ange både latitud och longitud, eller ingen av dem."))
+        return
+    if latitude is None:
+        return
+    if not SWEDEN_LATITUDE[0] <= latitude <= SWEDEN_LATITUDE[1]:
+        form.add_error(
+            "latitude",
+            _("Latituden ligger utanför Sverige. Den ska vara mellan 55 och 69,1, t.ex. 63,8258 för Umeå."),
+        )
+    if not SWEDEN_LONGITUDE[0] <= longitude <= SWEDEN_LONGITUDE[1]:
+        form.add_error(
+            "longitude",
+            _("Longituden ligger utanför Sverige. Den ska vara mellan 10,9 och 24,2, t.ex. 20,2630 för Umeå."),
+        )
+
+
+class CoordinateField(forms.DecimalField):
+    """Decimal degrees, with a decimal comma or point, rounded to what the model stores."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("localize", True)  # accepts 63,8258 as well as 63.8258
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = _("Skriv positionen som ett decimaltal i grader, t.ex. 63,8258.")
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return None if number is None else number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
+
+
+class PlaceFilterForm(forms.Form):
+    """The public list's filters: read from the query string; a value that is not a choice is ignored."""
+
+    kommun = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Municipality.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Alla kommuner"),
+    )
+    tid = forms.ChoiceField(
+        label=_("Tid på dygnet"), choices=[("", _("Alla tider")), *TimeOfDay.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla")), *UnsafePlace.Status.choices], required=False
+    )
+    visa_atgardade = forms.BooleanField(label=_("Visa även åtgärdade platser"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("kommun", css_class="col-sm-4"),
+                Column("tid", css_class="col-sm-4"),
+                Column("status", css_class="col-sm-4"),
+            ),
+            "visa_atgardade",
+        )
+
+    def filters(self):
+        """The filters whose values are valid; an invalid one (a hand-edited address) is left out."""
+        self.is_valid()
+        return self.cleaned_data
+
+    def apply(self, places):
+        chosen = self.filters()
+        if chosen.get("kommun"):
+            places = places.filter(municipality=chosen["kommun"])
+        if chosen.get("tid"):
+            places = places.filter(time_of_day=chosen["tid"])
+        if chosen.get("status"):
+            places = places.filter(status=chosen["status"])
+        elif not chosen.get("visa_atgardade"):
+            places = places.not_fixed()
+        return places
+
+    @property
+    def hides_fixed(self):
+        chosen = self.filters()
+        return not chosen.get("status") and not chosen.get("visa_atgardade")
+
+
+class UnsafePlaceReportForm(forms.ModelForm):
+    """What a resident tells us about a place. Saved as a pending public report; nothing about the sender."""
+
+    latitude = CoordinateField(
+        label=_("Latitud (frivilligt)"),
+        help_text=_("Decimala grader, t.ex. 63,8258. Fylls i när du klickar på kartan."),
+    )
+    longitude = CoordinateField(
+        label=_("Longitud (frivilligt)"),
+        help_text=_("Decimala grader, t.ex. 20,2630."),
+    )
+    time_of_day = forms.ChoiceField(
+        label=_("När känns platsen otrygg?"),
+        choices=[("", _("Ingen särskild tid")), *TimeOfDay.choices],
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+    )
+    # A field people never see or reach with the keyboard; bots fill in every field they find.
+    hemsida = forms.CharField(
+        label=_("Lämna det här fältet tomt"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    # One random value per opened form: a second submit of the same form is recognised and not saved twice.
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = UnsafePlace
+        fields = ["municipality", "title", "description", "why", "time_of_day", "latitude", "longitude"]
+        labels = {
+            "municipality": _("Kommun"),
+            "title": _("Platsens namn"),
+            "description": _("Beskriv platsen"),
+            "why": _("Varför känns platsen otrygg? (frivilligt)"),
+        }
+        help_texts = {
+            "title": _("Ett kort namn, t.ex. ”Gångtunneln vid stationen”."),
+            "description": _(
+                "Var ligger platsen? Till exempel en adress, en korsning eller vad som finns i närheten. "
+                "Beskriv platsen eller ange en position, eller båda."
+            ),
+            "why": _("Till exempel dålig belysning, skymd sikt eller att det händer saker där. Skriv inga namn."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "why": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["municipality"].empty_label = _("Välj kommun")
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4().hex)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "municipality",
+            "title",
+            "description",
+            "why",
+            "time_of_day",
+            Div(
+                Row(Column("latitude", css_class="col-sm-6"), Column("longitude", css_class="col-sm-6")),
+                css_class="place-coordinates",
+            ),
+            Div(Field("hemsida"), css_class="place-honeypot"),
+            "token",
+        )
+
+    def clean_token(self):
+        token = self.cleaned_data.get("token", "")
+        return token if TOKEN_PATTERN.match(token) else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            check_coordinates(self, latitude, longitude)
+            if latitude is None and not cleaned.get("description", "").strip():
+                self.add_error(
+                    "description",
+                    _("Beskriv var platsen är, eller ange dess position med latitud och longitud (klicka på kartan)."),
+                )
+        return cleaned
+
+    @property
+    def is_spam(self):
+        """The hidden field was filled in: decided before validation, so a bot never sees an error message."""
+        return bool(str(self.data.get("hemsida", "")).strip())
+
+    def save(self, commit=True):
+        place = super().save(commit=False)
+        place.source = UnsafePlace.Source.PUBLIC_REPORT
+        place.moderation = Moderation.PENDING
+        place.status = UnsafePlace.Status.REPORTED
+        if commit:
+            place.save()
+        return place
+
+
+class UnsafePlaceAdminForm(forms.ModelForm):
+    """The coordinator's form: the same coordinate checks as the public one, and a source chosen on purpose."""
+
+    latitude = CoordinateField(label=_("latitud"))
+    longitude = CoordinateField(label=_("longitud"))
+
+    class Meta:
+        model = UnsafePlace
+        fields = [
+            "municipality",
+            "title",
+            "source",
+            "reported_on",
+            "description",
+            "why",
+            "time_of_day",
+            "latitude",
+            "longitude",
+            "moderation",
+            "status",
+            "status_note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source" in self.fields and self.instance._state.adding:
+            # The model's default suits the public form; a coordinator says where the place came from.
+            self.fields["source"].choices = [("", "---------"), *UnsafePlace.Source.choices]
+            self.initial["source"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "latitude" not in self.errors and "longitude" not in self.errors:
+            check_coordinates(self, cleaned.get("latitude"), cleaned.get("longitude"))
+        return cleaned

@@ -1,0 +1,244 @@
+"""The public report form: a pending report, nothing about the sender, one row per form, bots kept out."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from surveys.models import Moderation, TimeOfDay, UnsafePlace
+from surveys.views.places import REPORT_RATE
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("unsafe_place_report")
+THANKS = reverse("unsafe_place_report_thanks")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and form tokens live in the (per-process) cache; every test starts without them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_of(response):
+    return re.search(r'name="token" value="([0-9a-f]{32})"', response.content.decode()).group(1)
+
+
+def report(vasterbotten, **fields):
+    data = {
+        "municipality": vasterbotten["vindeln"].pk,
+        "title": "Busshållplatsen vid kyrkan",
+        "description": "Hållplatsen norr om kyrkan, mot Umeå.",
+        "why": "Ingen belysning.",
+        "time_of_day": TimeOfDay.EVENING,
+        "latitude": "",
+        "longitude": "",
+        "hemsida": "",
+        "token": "0123456789abcdef0123456789abcdef",
+    }
+    data.update(fields)
+    return data
+
+
+def test_form_has_labelled_fields_an_accessible_honeypot_and_a_token(resident, vasterbotten):
+    response = resident.get(URL)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for field_id, label in [
+        ("id_municipality", "Kommun"),
+        ("id_title", "Platsens namn"),
+        ("id_description", "Beskriv platsen"),
+        ("id_latitude", "Latitud (frivilligt)"),
+        ("id_longitude", "Longitud (frivilligt)"),
+        ("id_hemsida", "Lämna det här fältet tomt"),
+    ]:
+        assert re.search(rf'<label\s+for="{field_id}"[^>]*>\s*{re.escape(label)}', page), label
+    honeypot = re.search(r"<input[^>]*name=\"hemsida\"[^>]*>", page).group(0)
+    assert 'tabindex="-1"' in honeypot
+    assert 'autocomplete="off"' in honeypot
+    assert 'class="place-honeypot"' in page
+    assert token_of(response)
+    assert token_of(resident.get(URL)) != token_of(response)
+    assert "När känns platsen otrygg?" in page
+
+
+def test_kommun_can_be_chosen_in_the_address(resident, vasterbotten):
+    page = resident.get(URL, {"kommun": "vindeln"}).content.decode()
+
+    assert re.search(rf'<option value="{vasterbotten["vindeln"].pk}" selected>Vindeln</option>', page)
+    assert resident.get(URL, {"kommun": "finns-inte"}).status_code == 200
+
+
+def test_report_with_description_is_saved_as_pending_public_report(resident, vasterbotten):
+    response = resident.post(URL, report(vasterbotten))
+
+    assert response.status_code == 302
+    assert response["Location"] == THANKS
+    place = UnsafePlace.objects.get()
+    assert place.municipality == vasterbotten["vindeln"]
+    assert place.title == "Busshållplatsen vid kyrkan"
+    assert place.why == "Ingen belysning."
+    assert place.time_of_day == TimeOfDay.EVENING
+    assert place.source == UnsafePlace.Source.PUBLIC_REPORT
+    assert place.moderation == Moderation.PENDING
+    assert place.status == UnsafePlace.Status.REPORTED
+    assert place.latitude is None and place.longitude is None
+
+
+def test_thanks_page_says_the_report_is_reviewed_first(resident, db):
+    page = resident.get(THANKS).content.decode()
+
+    assert "Tack för din rapport" in page
+    assert "granskar rapporten innan platsen visas" in page
+
+
+def test_new_report_is_not_public(resident, vasterbotten):
+    resident.post(URL, report(vasterbotten, title="Ny rapport"))
+    place = UnsafePlace.objects.get()
+
+    assert "Ny rapport" not in resident.get(reverse("unsafe_place_list")).content.decode()
+    assert resident.get(place.get_absolute_url()).status_code == 404
+
+
+def test_sender_cannot_approve_their_own_report(resident, vasterbotten):
+    resident.post(
+        URL,
+        report(vasterbotten, moderation=Moderation.APPROVED, status="fixed", source=UnsafePlace.Source.SURVEY),
+    )
+
+    place = UnsafePlace.objects.get()
+    assert place.moderation == Moderation.PENDING
+    assert place.status == UnsafePlace.Status.REPORTED
+    assert place.source == UnsafePlace.Source.PUBLIC_REPORT
+
+
+def test_a_pin_is_enough_without_description(resident, vasterbotten):
+    response = resident.post(
+        URL, report(vasterbotten, description="", latitude="64.201234", longitude="19.716543", time_of_day="")
+    )
+
+    assert response.status_code == 302
+    place = UnsafePlace.objects.get()
+    assert (place.latitude, place.longitude) == (Decimal("64.201234"), Decimal("19.716543"))
+    assert place.description == ""
+    assert place.time_of_day == ""
+
+
+def test_coordinates_with_decimal_comma_and_many_decimals_are_accepted(resident, vasterbotten):
+    resident.post(URL, report(vasterbotten, latitude="63,82581234", longitude=" 20,2630 "))
+
+    place = UnsafePlace.objects.get()
+    assert (place.latitude, place.longitude) == (Decimal("63.825812"), Decimal("20.263000"))
+
+
+def test_report_without_description_or_pin_is_refused_with_a_clear_error(resident, vasterbotten):
+    response = resident.post(URL, report(vasterbotten, description="  ", why="Mörkt och ödsligt."))
+
+    assert response.status_code == 200
+    assert not UnsafePlace.objects.exists()
+    page = response.content.decode()
+    assert "Beskriv var platsen är, eller ange dess position" in page
+    assert "Formuläret behöver rättas" in page
+    # What was typed is kept.
+    assert "Mörkt och ödsligt." in page
+    assert "<title>Fel i formuläret:" in page
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "message"),
+    [
+        ("40.0", "20.0", "Latituden ligger utanför Sverige"),
+        ("63.8", "30.5", "Longituden ligger utanför Sverige"),
+        ("20.26", "63.82", "Latituden ligger utanför Sverige"),  # swapped
+        ("63.8", "", "Ange både latitud och longitud"),
+        ("", "20.2", "Ange både latitud och longitud"),
+        ("norr", "20.2", "Skriv positionen som ett decimaltal"),
+    ],
+)
+def test_bad_coordinates_are_refused(resident, vasterbotten, latitude, longitude, message):
+    response = resident.post(URL, report(vasterbotten, latitude=latitude, longitude=longitude))
+
+    assert response.status_code == 200
+    assert not UnsafePlace.objects.exists()
+    assert message in response.content.decode()
+
+
+def test_coordinates_on_the_edge_of_the_box_are_accepted(resident, vasterbotten):
+    response = resident.post(URL, report(vasterbotten, latitude="69.1", longitude="10.9"))
+
+    assert response.status_code == 302
+    assert UnsafePlace.objects.count() == 1
+
+
+def test_filled_honeypot_is_discarded_silently(resident, vasterbotten):
+    response = resident.post(URL, report(vasterbotten, hemsida="https://spam.example"))
+
+    assert response.status_code == 302
+    assert response["Location"] == THANKS
+    assert not UnsafePlace.objects.exists()
+
+
+def test_filled_honeypot_gets_thanks_even_with_invalid_data(resident, vasterbotten):
+    response = resident.post(URL, {"hemsida": "x", "title": ""})
+
+    assert response.status_code == 302
+    assert not UnsafePlace.objects.exists()
+
+
+def test_double_submit_of_the_same_form_saves_one_report(resident, vasterbotten):
+    token = token_of(resident.get(URL))
+    data = report(vasterbotten, token=token)
+
+    first = resident.post(URL, data)
+    second = resident.post(URL, data)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == THANKS
+    assert UnsafePlace.objects.count() == 1
+
+
+def test_two_forms_make_two_reports(resident, vasterbotten):
+    resident.post(URL, report(vasterbotten, token=token_of(resident.get(URL))))
+    resident.post(URL, report(vasterbotten, token=token_of(resident.get(URL)), title="Torget"))
+
+    assert UnsafePlace.objects.count() == 2
+
+
+def test_refused_form_can_be_sent_again_after_correction(resident, vasterbotten):
+    data = report(vasterbotten, description="")
+    assert resident.post(URL, data).status_code == 200
+
+    data["description"] = "Vid kyrkan."
+    assert resident.post(URL, data).status_code == 302
+    assert UnsafePlace.objects.count() == 1
+
+
+def test_too_many_reports_from_one_address_are_refused_with_429(resident, vasterbotten):
+    allowed = int(REPORT_RATE.split("/")[0])
+    for n in range(allowed):
+        response = resident.post(URL, report(vasterbotten, token=f"{n:032x}"), REMOTE_ADDR="198.51.100.4")
+        assert response.status_code == 302
+
+    response = resident.post(URL, report(vasterbotten, token="f" * 32), REMOTE_ADDR="198.51.100.4")
+
+    assert response.status_code == 429
+    assert "För många försök" in response.content.decode()
+    assert UnsafePlace.objects.count() == allowed
+    # Another address is not affected, and reading the form is never limited.
+    assert resident.post(URL, report(vasterbotten, token="e" * 32), REMOTE_ADDR="198.51.100.5").status_code == 302
+    assert resident.get(URL, REMOTE_ADDR="198.51.100.4").status_code == 200
+
+
+def test_no_ip_address_is_stored(resident, vasterbotten):
+    ip = "203.0.113.7"
+    response = resident.post(URL, report(vasterbotten), REMOTE_ADDR=ip, HTTP_X_FORWARDED_FOR=ip)
+    assert response.status_code == 302
+
+    place = UnsafePlace.objects.get()
+    for field in UnsafePlace._meta.concrete_fields:
+        assert ip not in str(field.value_from_object(place)), field.name
