@@ -1,0 +1,262 @@
+"""Survey results: counting answers, hiding small counts, and the numbers behind the public bar charts.
+
+The rules for what may be shown are pure functions at the top (`suppress_counts`), tested on their own
+with hypothesis and exhaustively on small tables (tests/surveys/test_suppression.py). Everything below
+them reads the database in a fixed number of queries, however many questions and answers a survey has.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from surveys.models import Answer, Question, SurveySection, TimeOfDay
+
+
+def suppress_counts(counts, *, threshold, total=None):
+    """The counts of one question as they may be published: each either its true value or None (hidden).
+
+    `counts` are the numbers of answers per cell (choice, scale step or time of day), `threshold` the
+    smallest count that may be shown (a survey's min_cell_size, at least 1) and `total` the number of
+    people who answered the question. Each respondent is in at least one cell, so total <= sum(counts);
+    it defaults to sum(counts), which is exact when each respondent is in exactly one cell.
+
+    Invariant (with H the hidden cells, S their true sum, U the smallest shown count):
+
+    1. Shown counts are true: result[i] is None or result[i] == counts[i].
+    2. Small counts are hidden: counts[i] < threshold implies result[i] is None. Zero counts too.
+    3. A question answered by fewer than `threshold` people is hidden whole (the total is not shown either).
+    4. Otherwise H is empty, or H holds at least two cells (or every cell) and S >= threshold.
+    5. Every hidden count is smaller than every shown count, and the hidden counts are not all U - 1.
+
+    Why that is enough: a reader of the table knows the total, the shown counts, which cells are hidden and
+    (we assume) this very rule. For a question with one answer per respondent that gives S exactly, and
+    tells them that each hidden count lies between 0 and U - 1. With two or more hidden cells, S >= 1 (by 4)
+    and not every hidden cell at its upper bound (by 5), no hidden count is fixed by those constraints.
+    Rule 5 also closes the gap a simpler "hide the next-smallest cell" rule leaves to someone replaying it:
+    with threshold 5, [5, 4, 4] published as "5, hidden, hidden" would force both hidden counts to be 4
+    (either would have to be at most 4, or else the 5 would have been hidden instead); here that table is
+    hidden whole. tests/surveys/test_suppression.py checks, for every table up to a size, that each
+    hidden count takes at least two values among all tables that publish the same thing.
+
+    The price is that ties are hidden together: with threshold 5, [3, 10, 10, 10] shows nothing. Questions
+    with several answers per respondent (multiple choice) follow the same rule; their hidden counts are
+    only easier to protect, since the total does not give their sum.
+    """
+    counts = list(counts)
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    if any(count < 0 for count in counts):
+        raise ValueError("counts cannot be negative")
+    if total is None:
+        total = sum(counts)
+    if total < threshold:
+        return [None] * len(counts)
+    small = [count for count in counts if count < threshold]
+    if not small:
+        return counts
+    # Hide everything up to a cut-off value, never part of a tie: choosing one of two equal counts would
+    # tell a reader which one is the larger.
+    for cutoff in sorted({count for count in counts if count >= max(small)}):
+        hidden = [count for count in counts if count <= cutoff]
+        if len(hidden) == len(counts):
+            break
+        smallest_shown = min(count for count in counts if count > cutoff)
+        if len(hidden) >= 2 and sum(hidden) >= threshold and not all(count == smallest_shown - 1 for count in hidden):
+            return [None if count <= cutoff else count for count in counts]
+    return [None] * len(counts)
+
+
+def share(count, total):
+    """A share as a whole percentage, or None when it cannot be given."""
+    if count is None or not total:
+        return None
+    return round(100 * count / total)
+
+
+# Bar chart geometry, in CSS pixels: widths are percentages, so the chart follows the page's width.
+CHART_ROW_HEIGHT = 52
+CHART_LABEL_BASELINE = 18
+CHART_BAR_TOP = 26
+CHART_BAR_HEIGHT = 18
+CHART_LABEL_LENGTH = 48
+# Beyond this share the number is written inside the end of the bar instead of after it.
+CHART_VALUE_INSIDE_FROM = 80
+
+
+@dataclass
+class ResultRow:
+    label: str
+    count: int | None  # None: hidden
+    share: int | None = None
+
+    @property
+    def hidden(self):
+        return self.count is None
+
+    @property
+    def chart_label(self):
+        if len(self.label) <= CHART_LABEL_LENGTH:
+            return self.label
+        return self.label[: CHART_LABEL_LENGTH - 1].rstrip() + "…"
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    respondents: int | None  # None: fewer than the survey's threshold answered
+    rows: list = field(default_factory=list)
+    threshold: int = 5
+
+    @property
+    def hidden(self):
+        return self.respondents is None
+
+    @property
+    def has_hidden_rows(self):
+        return any(row.hidden for row in self.rows)
+
+    @property
+    def multiple(self):
+        return self.question.kind == Question.Kind.MULTIPLE
+
+    @property
+    def heading(self):
+        if self.question.kind == Question.Kind.PLACE:
+            return _("%(question)s – tid på dygnet") % {"question": self.question.text}
+        return self.question.text
+
+    @property
+    def chart_height(self):
+        return CHART_ROW_HEIGHT * len(self.rows)
+
+    @property
+    def chart_rows(self):
+        """Each row with its vertical position and, for shown counts, the bar's width."""
+        for index, row in enumerate(self.rows):
+            top = index * CHART_ROW_HEIGHT
+            width = row.share or 0
+            yield {
+                "row": row,
+                "label_y": top + CHART_LABEL_BASELINE,
+                "bar_y": top + CHART_BAR_TOP,
+                "text_y": top + CHART_BAR_TOP + CHART_BAR_HEIGHT - 4,
+                "width": width,
+                "value_inside": width >= CHART_VALUE_INSIDE_FROM,
+            }
+
+    @property
+    def summary(self):
+        """The chart in one sentence, for its accessible name."""
+        parts = []
+        for row in self.rows:
+            if row.hidden:
+                parts.append(_("%(label)s visas inte") % {"label": row.label})
+            else:
+                parts.append(_("%(label)s %(share)s procent") % {"label": row.label, "share": number_format(row.share)})
+        return _("Stapeldiagram, andel av %(total)s svarande: %(parts)s.") % {
+            "total": number_format(self.respondents),
+            "parts": "; ".join(parts),
+        }
+
+
+def _cells(question):
+    """(key, label) for each cell of a question, in the order they are shown; keys match _raw_counts()."""
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        return [(("choice", choice.pk), choice.text) for choice in question.choices.all()]
+    if question.kind == Question.Kind.SCALE:
+        return [(("scale", value), scale_label(question, value)) for value in range(1, 6)]
+    if question.kind == Question.Kind.PLACE:
+        return [(("time", value), label) for value, label in TimeOfDay.choices]
+    return []
+
+
+def scale_label(question, value):
+    if value == 1 and question.scale_min_label:
+        return f"1 – {question.scale_min_label}"
+    if value == 5 and question.scale_max_label:
+        return f"5 – {question.scale_max_label}"
+    return str(value)
+
+
+def _raw_counts(survey):
+    """Answers per cell and respondents per question for a whole survey, in two queries."""
+    answers = Answer.objects.filter(question__survey=survey).order_by()
+    cells = defaultdict(int)
+    for row in answers.values("question_id", "choice_id", "scale_value", "time_of_day").annotate(n=Count("id")):
+        question_id = row["question_id"]
+        if row["choice_id"] is not None:
+            cells[question_id, ("choice", row["choice_id"])] += row["n"]
+        elif row["scale_value"] is not None:
+            cells[question_id, ("scale", row["scale_value"])] += row["n"]
+        elif row["time_of_day"]:
+            cells[question_id, ("time", row["time_of_day"])] += row["n"]
+    respondents = {
+        row["question_id"]: row["n"]
+        for row in answers.values("question_id").annotate(n=Count("response_id", distinct=True))
+    }
+    return cells, respondents
+
+
+def survey_questions(*, survey):
+    """The survey's sections and questions (with their choices) in the order they are asked: three queries.
+
+    Returns (groups, questions): groups is a list of (section or None, [questions]); questions without a
+    section come first.
+    """
+    questions = list(Question.objects.filter(survey=survey).prefetch_related("choices").order_by("order", "pk"))
+    sections = list(SurveySection.objects.filter(survey=survey).order_by("order", "pk"))
+    by_section = defaultdict(list)
+    for question in questions:
+        by_section[question.section_id].append(question)
+    groups = []
+    if by_section.get(None):
+        groups.append((None, by_section[None]))
+    groups.extend((section, by_section[section.pk]) for section in sections if by_section.get(section.pk))
+    ordered = [question for _section, group in groups for question in group]
+    return groups, ordered
+
+
+def answer_counts(*, survey):
+    """Unsuppressed counts for coordinators: per question its respondents and, per cell, label and count."""
+    _groups, questions = survey_questions(survey=survey)
+    cells, respondents = _raw_counts(survey)
+    return [
+        {
+            "question": question,
+            "respondents": respondents.get(question.pk, 0),
+            "cells": [(label, cells.get((question.pk, key), 0)) for key, label in _cells(question)],
+        }
+        for question in questions
+    ]
+
+
+def survey_results(*, survey):
+    """What the public results page shows: per section, each question's suppressed counts and shares.
+
+    Free-text questions are left out entirely: their answers are never public.
+    """
+    groups, _questions = survey_questions(survey=survey)
+    cells, respondents = _raw_counts(survey)
+    threshold = survey.min_cell_size
+    sections = []
+    for section, questions in groups:
+        results = []
+        for question in questions:
+            if question.kind == Question.Kind.TEXT:
+                continue
+            keys_and_labels = _cells(question)
+            total = respondents.get(question.pk, 0)
+            counts = [cells.get((question.pk, key), 0) for key, _label in keys_and_labels]
+            shown = suppress_counts(counts, threshold=threshold, total=total)
+            visible_total = total if total >= threshold else None
+            rows = [
+                ResultRow(label=label, count=count, share=share(count, visible_total))
+                for (_key, label), count in zip(keys_and_labels, shown, strict=True)
+            ]
+            results.append(QuestionResult(question=question, respondents=visible_total, rows=rows, threshold=threshold))
+        if results:
+            sections.append((section, results))
+    return sections
