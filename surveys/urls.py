@@ -1,11 +1,15 @@
 """Public pages of the surveys app. Each area keeps its own list; they are joined here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from surveys.views import dialogues, places, survey  # noqa: F401
 
 # Safety surveys: answering and published results.
-survey_patterns = []
+survey_patterns = [
+    path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
+    path("enkater/<slug:slug>/tack/", survey.survey_thanks, name="survey_thanks"),
+    path("enkater/<slug:slug>/resultat/", survey.survey_results, name="survey_results"),
+]
 # Unsafe places: map, list, detail and the public report form.
 place_patterns = [
     path("platser/", places.unsafe_place_list, name="unsafe_place_list"),

@@ -73,6 +73,11 @@ class Survey(models.Model):
         today = today or timezone.localdate()
         return self.opens_on <= today <= self.closes_on
 
+    def has_public_results(self, today=None):
+        """The same rule as SurveyQuerySet.with_published_results(), for one survey already in hand."""
+        today = today or timezone.localdate()
+        return self.results_published and self.closes_on < today
+
 
 class SurveySection(models.Model):
     """A page of a long survey."""
