@@ -5,19 +5,22 @@ from django.urls import path
 from surveys.views import dialogues, places, survey  # noqa: F401
 
 # Safety surveys: answering and published results.
-survey_patterns = [
-    path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
-    path("enkater/<slug:slug>/tack/", survey.survey_thanks, name="survey_thanks"),
-    path("enkater/<slug:slug>/resultat/", survey.survey_results, name="survey_results"),
-]
+survey_patterns = []
 # Unsafe places: map, list, detail and the public report form.
-place_patterns = [
-    path("platser/", places.unsafe_place_list, name="unsafe_place_list"),
-    path("platser/<int:pk>/", places.unsafe_place_detail, name="unsafe_place_detail"),
-    path("platser/rapportera/", places.unsafe_place_report, name="unsafe_place_report"),
-    path("platser/rapportera/tack/", places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
-]
+place_patterns = []
 # Dialogues and safety walks, their calendars, and the suggestion form.
-dialogue_patterns = []
+dialogue_patterns = [
+    path("dialoger/", dialogues.dialogue_list, name="dialogue_list"),
+    path("dialoger/<int:pk>/", dialogues.dialogue_detail, name="dialogue_detail"),
+    path("dialoger/kalender.ics", dialogues.dialogue_calendar, name="dialogue_calendar"),
+    path(
+        "dialoger/kalender/<slug:municipality_slug>.ics",
+        dialogues.dialogue_calendar_municipality,
+        name="dialogue_calendar_municipality",
+    ),
+    # Resolved before promises.urls' /<kommun>/… pages (portal/urls.py includes this module first).
+    path("<slug:municipality_slug>/synpunkt/", dialogues.suggestion_create, name="suggestion_create"),
+    path("<slug:municipality_slug>/synpunkt/tack/", dialogues.suggestion_thanks, name="suggestion_thanks"),
+]
 
 urlpatterns = survey_patterns + place_patterns + dialogue_patterns

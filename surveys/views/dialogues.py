@@ -1,1 +1,156 @@
-"""Views for dialogues; URL patterns in surveys/urls.py."""
+"""Dialogues and safety walks (list, page, calendar feeds) and the suggestion form; URL patterns in surveys/urls.py.
+
+The "Ni sa – vi gjorde" record shows the promise activities a dialogue led to. That relation is declared on
+promises.Activity (promises depends on surveys, never the other way round), so it is read here through the
+reverse accessor and the promises models are looked up by name instead of imported.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
+
+from portal.models import Municipality
+from surveys.calendar import dialogue_calendar_ical
+from surveys.models import Dialogue
+from surveys.suggestion_forms import SuggestionForm
+
+PAST_PER_PAGE = 20
+# Nobody writes more than a handful of suggestions in ten minutes; a script does.
+SUGGESTION_RATE = "5/10m"
+
+
+def dialogue_list(request):
+    municipalities = list(Municipality.objects.order_by("name"))
+    # An unknown kommun in the address (an old link, a typo) shows every kommun's dialogues rather than an error.
+    selected = next((m for m in municipalities if m.slug == request.GET.get("kommun")), None)
+    dialogues = Dialogue.objects.published().select_related("municipality")
+    if selected is not None:
+        dialogues = dialogues.filter(municipality=selected)
+    now = timezone.now()
+    past = Paginator(dialogues.past(now), PAST_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "surveys/dialogue_list.html",
+        {
+            "municipalities": municipalities,
+            "selected": selected,
+            "upcoming": list(dialogues.upcoming(now)),
+            "past": past,
+        },
+    )
+
+
+def _public_activities():
+    activity_model = apps.get_model("promises", "Activity")
+    published_periods = apps.get_model("promises", "PromisePeriod").objects.published()
+    return (
+        activity_model.objects.filter(focus_area__period__in=published_periods)
+        .select_related("focus_area__period__municipality")
+        .order_by("focus_area__period__start_year", "focus_area__order", "order")
+    )
+
+
+def dialogue_detail(request, pk):
+    dialogue = get_object_or_404(
+        Dialogue.objects.published()
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("led_to_activities", queryset=_public_activities(), to_attr="public_activities"),
+            Prefetch(
+                "promise_periods",
+                queryset=apps.get_model("promises", "PromisePeriod")
+                .objects.published()
+                .select_related("municipality")
+                .order_by("start_year"),
+                to_attr="public_periods",
+            ),
+        ),
+        pk=pk,
+    )
+    has_taken_place = dialogue.starts_at < timezone.now()
+    return render(
+        request,
+        "surveys/dialogue_detail.html",
+        {
+            "dialogue": dialogue,
+            "municipality": dialogue.municipality,
+            "has_taken_place": has_taken_place,
+            "has_feedback": bool(dialogue.heard or dialogue.not_taken_up or dialogue.public_activities),
+        },
+    )
+
+
+def _calendar_response(request, *, dialogues, name, filename):
+    body = dialogue_calendar_ical(
+        dialogues=dialogues,
+        name=name,
+        host=request.get_host().split(":")[0],
+        absolute_url=request.build_absolute_uri,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def dialogue_calendar(request):
+    dialogues = Dialogue.objects.published().select_related("municipality").order_by("starts_at", "pk")
+    return _calendar_response(
+        request,
+        dialogues=dialogues,
+        name=_("Medborgardialoger och trygghetsvandringar"),
+        filename="dialoger.ics",
+    )
+
+
+def dialogue_calendar_municipality(request, municipality_slug):
+    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    dialogues = (
+        Dialogue.objects.published()
+        .filter(municipality=municipality)
+        .select_related("municipality")
+        .order_by("starts_at", "pk")
+    )
+    return _calendar_response(
+        request,
+        dialogues=dialogues,
+        name=_("Medborgardialoger och trygghetsvandringar i %(name)s") % {"name": municipality.official_name},
+        filename=f"dialoger-{municipality.slug}.ics",
+    )
+
+
+@ratelimit(key="ip", rate=SUGGESTION_RATE, method="POST", block=False)
+def suggestion_create(request, municipality_slug):
+    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    if getattr(request, "limited", False):
+        # The portal's own 429 page (settings.RATELIMIT_VIEW), whether or not the rate-limit middleware is on.
+        return import_string(settings.RATELIMIT_VIEW)(request, Ratelimited())
+    if request.method == "POST":
+        form = SuggestionForm(request.POST)
+        if form.is_valid():
+            # A bot's or a repeated submit is dropped without a word: the sender sees the same thanks.
+            form.submit(municipality=municipality)
+            return redirect("suggestion_thanks", municipality_slug=municipality.slug)
+    else:
+        form = SuggestionForm()
+    return render(
+        request,
+        "surveys/suggestion_create.html",
+        {"municipality": municipality, "form": form, "retention_days": settings.SUGGESTION_RETENTION_DAYS},
+    )
+
+
+def suggestion_thanks(request, municipality_slug):
+    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    return render(
+        request,
+        "surveys/suggestion_thanks.html",
+        {"municipality": municipality, "retention_days": settings.SUGGESTION_RETENTION_DAYS},
+    )

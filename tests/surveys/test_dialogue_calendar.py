@@ -1,0 +1,170 @@
+"""/dialoger/kalender.ics and /dialoger/kalender/<kommun>.ics: iCalendar feeds that calendar apps can read."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from icalendar import Calendar
+
+from tests.factories import make_municipality
+from tests.surveys.dialogue_factories import make_dialogue, stockholm
+
+pytestmark = pytest.mark.django_db
+
+ALL_URL = reverse("dialogue_calendar")
+
+
+def feed_url(slug):
+    return reverse("dialogue_calendar_municipality", kwargs={"municipality_slug": slug})
+
+
+def events(response):
+    calendar = Calendar.from_ical(response.content)
+    return calendar, {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+@pytest.fixture
+def kommuner():
+    return {
+        "umea": make_municipality(name="Umeå", official_name="Umeå kommun", slug="umea"),
+        "vindeln": make_municipality(name="Vindeln", official_name="Vindelns kommun", slug="vindeln"),
+    }
+
+
+def test_urls():
+    assert ALL_URL == "/dialoger/kalender.ics"
+    assert feed_url("umea") == "/dialoger/kalender/umea.ics"
+
+
+def test_feed_is_text_calendar_and_parses(resident, kommuner):
+    make_dialogue(municipality=kommuner["umea"])
+
+    response = resident.get(ALL_URL)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar, _ = events(response)
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
+
+
+def test_each_event_has_uid_times_summary_location_description_and_url_back_to_its_page(resident, kommuner):
+    dialogue = make_dialogue(
+        municipality=kommuner["umea"],
+        title="Medborgardialog om trygghet",
+        starts_at=stockholm(2016, 2, 27, 12),
+        ends_at=stockholm(2016, 2, 27, 15),
+        place="Coop Forum",
+        description="Ta chansen att komma och berätta.",
+    )
+
+    _, by_uid = events(resident.get(ALL_URL))
+
+    event = by_uid[f"dialogue-{dialogue.pk}@testserver"]
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert start == stockholm(2016, 2, 27, 12)
+    assert end == stockholm(2016, 2, 27, 15)
+    assert start.utcoffset() == datetime.timedelta(hours=1)  # CET in February
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+    assert str(event["SUMMARY"]) == "Medborgardialog om trygghet"
+    assert str(event["LOCATION"]) == "Coop Forum, Umeå kommun"
+    assert "Ta chansen att komma och berätta." in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == f"http://testserver/dialoger/{dialogue.pk}/"
+    assert event.get("DTSTAMP") is not None
+
+
+def test_the_time_zone_is_described_in_the_feed(resident, kommuner):
+    make_dialogue(municipality=kommuner["umea"], starts_at=stockholm(2016, 7, 1, 18), ends_at=None)
+
+    calendar, by_uid = events(resident.get(ALL_URL))
+    (event,) = by_uid.values()
+
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
+    assert event.decoded("DTSTART").astimezone(ZoneInfo("UTC")) == datetime.datetime(
+        2016, 7, 1, 16, tzinfo=ZoneInfo("UTC")
+    )
+    assert "DTEND" not in event  # no end time was given, so none is invented
+
+
+def test_uid_is_stable_between_requests(resident, kommuner):
+    make_dialogue(municipality=kommuner["umea"])
+
+    first = set(events(resident.get(ALL_URL))[1])
+    second = set(events(resident.get(ALL_URL))[1])
+
+    assert first == second
+
+
+def test_kommun_feed_has_only_that_kommuns_events(resident, kommuner):
+    umea = make_dialogue(municipality=kommuner["umea"])
+    vindeln = make_dialogue(municipality=kommuner["vindeln"])
+
+    _, by_uid = events(resident.get(feed_url("vindeln")))
+    _, everything = events(resident.get(ALL_URL))
+
+    assert set(by_uid) == {f"dialogue-{vindeln.pk}@testserver"}
+    assert set(everything) == {f"dialogue-{umea.pk}@testserver", f"dialogue-{vindeln.pk}@testserver"}
+
+
+def test_kommun_feed_is_named_for_the_kommun(resident, kommuner):
+    calendar, _ = events(resident.get(feed_url("vindeln")))
+
+    assert "Vindelns kommun" in str(calendar["X-WR-CALNAME"])
+
+
+def test_unknown_kommun_feed_is_not_found(resident, kommuner):
+    assert resident.get(feed_url("finns-inte")).status_code == 404
+
+
+def test_unpublished_dialogues_are_left_out(resident, kommuner):
+    make_dialogue(municipality=kommuner["umea"], published=False)
+
+    for url in (ALL_URL, feed_url("umea")):
+        _, by_uid = events(resident.get(url))
+        assert by_uid == {}
+
+
+def test_empty_feed_still_parses(resident, kommuner):
+    calendar, by_uid = events(resident.get(feed_url("umea")))
+
+    assert by_uid == {}
+    assert calendar["VERSION"] == "2.0"
+
+
+def test_user_text_is_escaped_by_the_library(resident, kommuner):
+    nasty = "Möte; med komma, semikolon\nBEGIN:VEVENT\nUID:inbakad"
+    dialogue = make_dialogue(
+        municipality=kommuner["umea"], title=nasty, place="Torget, norra; sidan", description=nasty
+    )
+
+    _, by_uid = events(resident.get(ALL_URL))
+
+    assert set(by_uid) == {f"dialogue-{dialogue.pk}@testserver"}
+    event = by_uid[f"dialogue-{dialogue.pk}@testserver"]
+    assert str(event["SUMMARY"]) == nasty
+    assert str(event["LOCATION"]) == "Torget, norra; sidan, Umeå kommun"
+
+
+def test_the_2016_umea_dialogues_from_the_content_are_in_the_umea_feed(resident):
+    call_command("load_content", verbosity=0)
+
+    _, by_uid = events(resident.get(feed_url("umea")))
+
+    starts = sorted(event.decoded("DTSTART") for event in by_uid.values())
+    assert starts == [stockholm(2016, month, day, 12) for month, day in [(2, 27), (3, 12), (4, 2), (4, 16)]]
+    assert {str(event["LOCATION"]) for event in by_uid.values()} == {
+        f"{place}, Umeå kommun" for place in ("Coop Forum", "Ica Maxi", "Ikea", "Centrum")
+    }
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_feed_query_count_does_not_grow_with_data(resident, django_assert_num_queries, size):
+    municipality = make_municipality()
+    for index in range(size):
+        make_dialogue(municipality=municipality, starts_at=stockholm(2016, 1, 1, 12) + datetime.timedelta(days=index))
+    with django_assert_num_queries(1):
+        assert resident.get(ALL_URL).status_code == 200
+    with django_assert_num_queries(2):
+        assert resident.get(feed_url(municipality.slug)).status_code == 200
