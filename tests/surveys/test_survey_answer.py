@@ -19,7 +19,6 @@ from tests.factories import make_municipality
 from tests.surveys.survey_factories import (
     answer_data,
     choice_of,
-    make_closed_survey,
     make_question,
     make_section,
     make_survey,
@@ -231,7 +230,7 @@ def test_no_ip_address_or_other_identifier_is_stored(resident, survey_and_questi
     # Not anywhere else in the database either (sessions included: answering starts none).
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 assert not any(CLIENT_IP in str(value) for value in row), f"{CLIENT_IP} found in {table}"
 
@@ -438,7 +437,7 @@ def test_parallel_submissions_on_postgresql_lose_nothing(survey_and_questions, s
             data = answer_data(questions, **{field_name(questions["text"]): f"Svar nummer {number}"})
             barrier.wait()
             statuses.append(client.post(url_of(survey), data, REMOTE_ADDR=f"198.51.100.{number}").status_code)
-        except Exception as error:  # noqa: BLE001 - reported below with the others
+        except Exception as error:  # reported below, with the others
             errors.append(error)
         finally:
             connections.close_all()
