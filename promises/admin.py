@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from promises.admin_mixins import (
     VersionedAdminMixin,
     csv_response,
 )
+from promises.locking import VersionedAdminForm
 from promises.models import (
     Activity,
     ActivityReport,
@@ -29,6 +31,7 @@ from promises.models import (
 )
 from promises.scoping import is_national_admin
 from promises.services import follow_up_add_missing_reports, follow_up_start, signed_original_record
+from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
 
 
 @admin.register(Theme)
@@ -47,6 +50,96 @@ class ThemeAdmin(admin.ModelAdmin):
 
 def _object_id(request):
     return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+
+
+# --- The evidence chain: what a period rests on and where an activity came from ---
+
+PERIOD_EVIDENCE_FIELDS = ("surveys", "dialogues", "unsafe_places")
+ACTIVITY_EVIDENCE_FIELDS = ("from_dialogues", "addresses_places")
+
+
+def _evidence_label(obj):
+    # Four dialogues can share a title (”Medborgardialog om trygghet”): place and date tell them apart.
+    if isinstance(obj, Dialogue):
+        date = timezone.localtime(obj.starts_at).strftime("%Y-%m-%d")
+        return f"{obj.title} – {obj.place}, {date} ({obj.municipality.name})"
+    if isinstance(obj, UnsafePlace):
+        label = f"{obj.title} ({obj.municipality.name})"
+        if obj.moderation != Moderation.APPROVED:
+            label += " – " + _("visas inte: %(state)s") % {"state": obj.get_moderation_display().lower()}
+        return label
+    return str(obj)
+
+
+def _in_municipality(obj, municipality_id):
+    if isinstance(obj, Survey):
+        return any(m.pk == municipality_id for m in obj.municipalities.all())
+    return obj.municipality_id == municipality_id
+
+
+class EvidenceAdminMixin:
+    """The evidence-chain fields: choices from the edited record's own kommun, and never another kommun's."""
+
+    evidence_fields = ()
+
+    def evidence_municipality_id(self, object_id):
+        raise NotImplementedError
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.evidence_fields:
+            model = db_field.related_model
+            queryset = model._default_manager.all()
+            if model is not Survey:
+                queryset = queryset.select_related("municipality")
+            object_id = _object_id(request)
+            municipality_id = self.evidence_municipality_id(object_id) if object_id else None
+            if municipality_id is not None:
+                lookup = "municipalities" if model is Survey else "municipality"
+                queryset = queryset.filter(**{lookup: municipality_id})
+            kwargs["queryset"] = queryset  # ScopedMixin narrows it to the user's kommuner
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = _evidence_label
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def evidence_only_changed(self, form, formsets):
+        """Linking what a promise rests on is not a change to the promise's text: approvals stand."""
+        changed = set(form.changed_data) - {"edit_version"}
+        return bool(changed) and changed <= set(self.evidence_fields) and not any(f.has_changed() for f in formsets)
+
+
+def _check_evidence(form, municipality, fields):
+    if municipality is None:
+        return
+    for name in fields:
+        others = [obj for obj in form.cleaned_data.get(name) or () if not _in_municipality(obj, municipality.pk)]
+        if others:
+            form.add_error(
+                name,
+                _("Hör inte till %(kommun)s: %(items)s.")
+                % {"kommun": municipality.name, "items": ", ".join(str(obj) for obj in others)},
+            )
+
+
+class PromisePeriodAdminForm(VersionedAdminForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        _check_evidence(self, cleaned_data.get("municipality") or self.instance_municipality(), PERIOD_EVIDENCE_FIELDS)
+        return cleaned_data
+
+    def instance_municipality(self):
+        return self.instance.municipality if self.instance.municipality_id else None
+
+
+class ActivityAdminForm(VersionedAdminForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        focus_area = cleaned_data.get("focus_area") or (
+            self.instance.focus_area if self.instance.focus_area_id else None
+        )
+        if focus_area is not None:
+            _check_evidence(self, focus_area.period.municipality, ACTIVITY_EVIDENCE_FIELDS)
+        return cleaned_data
 
 
 class PartyInline(ScopedMixin, admin.TabularInline):
@@ -76,7 +169,12 @@ class FocusAreaInline(ScopedMixin, admin.TabularInline):
 
 
 @admin.register(PromisePeriod)
-class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+class PromisePeriodAdmin(
+    EvidenceAdminMixin, ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin
+):
+    form = PromisePeriodAdminForm
+    evidence_fields = PERIOD_EVIDENCE_FIELDS
+    filter_horizontal = PERIOD_EVIDENCE_FIELDS
     list_display = ["__str__", "municipality", "start_year", "end_year", "approval_state_label", "updated_at"]
     list_select_related = ["municipality"]
     list_filter = [ApprovalStateFilter, "municipality__police_area", "municipality", "start_year"]
@@ -114,6 +212,18 @@ class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin,
         ),
         (gettext_lazy("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
         (
+            gettext_lazy("Underlag från invånarna"),
+            {
+                "fields": list(PERIOD_EVIDENCE_FIELDS),
+                "description": gettext_lazy(
+                    "De trygghetsundersökningar, medborgardialoger och otrygga platser som löftet bygger på. De "
+                    "visas på löftets sida under ”Underlag från invånarna”: dialoger bara när de är publicerade, "
+                    "platser bara när de är godkända i granskningen. Att ändra kopplingarna tar inte bort några "
+                    "godkännanden, eftersom löftets text inte ändras."
+                ),
+            },
+        ),
+        (
             gettext_lazy("Undertecknande"),
             {
                 "fields": [
@@ -145,6 +255,13 @@ class PromisePeriodAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin,
     @admin.display(description=gettext_lazy("godkännande"))
     def approval_state_label(self, obj):
         return obj.approval_state_label
+
+    def evidence_municipality_id(self, object_id):
+        return PromisePeriod.objects.filter(pk=object_id).values_list("municipality_id", flat=True).first()
+
+    def _form_has_changed(self, form):
+        ignored = {"edit_version", *self.publication_fields, *PERIOD_EVIDENCE_FIELDS}
+        return any(name not in ignored for name in form.changed_data)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -191,7 +308,9 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
 
 
 @admin.register(Activity)
-class ActivityAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+    form = ActivityAdminForm
+    evidence_fields = ACTIVITY_EVIDENCE_FIELDS
     list_display = ["__str__", "focus_area", "period", "recurrence", "added_in_extension"]
     list_select_related = ["focus_area__period__municipality"]
     list_filter = [
@@ -202,12 +321,24 @@ class ActivityAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, S
     ]
     search_fields = ["title", "text", "focus_area__title", "focus_area__period__municipality__name"]
     autocomplete_fields = ["focus_area", "carried_over_from"]
-    filter_horizontal = ["responsible"]
+    filter_horizontal = ["responsible", *ACTIVITY_EVIDENCE_FIELDS]
     fieldsets = [
         (None, {"fields": ["focus_area", ("order", "title"), "text", "responsible"]}),
         (
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
+        ),
+        (
+            gettext_lazy("Ni sa – vi gjorde"),
+            {
+                "fields": list(ACTIVITY_EVIDENCE_FIELDS),
+                "description": gettext_lazy(
+                    "Koppla aktiviteten till de medborgardialoger där invånarna tog upp det som den gör något åt, "
+                    "och till de otrygga platser den ska göra tryggare. Kopplingen visas på dialogens sida under "
+                    "”Det här ledde till” och vid aktiviteten på löftets sida. Att ändra kopplingarna tar inte bort "
+                    "några godkännanden, eftersom löftets text inte ändras."
+                ),
+            },
         ),
     ]
 
@@ -217,6 +348,17 @@ class ActivityAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, S
 
     def period_of(self, obj):
         return obj.focus_area.period
+
+    def evidence_municipality_id(self, object_id):
+        return (
+            Activity.objects.filter(pk=object_id).values_list("focus_area__period__municipality_id", flat=True).first()
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if change and self.evidence_only_changed(form, formsets):
+            # Skip PeriodContentAdminMixin: the promise itself did not change, so the period keeps its approvals.
+            return super(PeriodContentAdminMixin, self).save_related(request, form, formsets, change)
+        return super().save_related(request, form, formsets, change)
 
 
 class ActivityReportInline(ScopedMixin, admin.StackedInline):

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.models import Municipality, Organisation
 from promises.validators import validate_signed_pdf
+from surveys.models import Dialogue, Survey, UnsafePlace
 
 # Medborgarlöften began nationally in 2015; anything outside this window is a typo, not a period.
 FIRST_YEAR = 2015
@@ -171,13 +172,37 @@ class PromisePeriodQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-start_year", "-end_year")
 
-    def with_content(self):
-        """Everything a period page shows, in a fixed number of queries however large the period is."""
+    def with_content(self, *, evidence=False):
+        """Everything a period page shows, in a fixed number of queries however large the period is.
+
+        With evidence=True also the public part of what the period rests on (five more queries): its surveys,
+        published dialogues and approved unsafe places, and per activity the dialogues it came from and the
+        places it makes safer. Only the period page shows them, so the kommun page and documents skip them.
+        """
         published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
             "follow_up"
         )
+        activity_prefetches = [
+            "responsible",
+            models.Prefetch("reports", queryset=published_reports, to_attr="published_reports"),
+        ]
+        period_prefetches = []
+        if evidence:
+            public_dialogues = Dialogue.objects.published().order_by("starts_at", "pk")
+            public_places = UnsafePlace.objects.public().order_by("title", "pk")
+            activity_prefetches += [
+                models.Prefetch("from_dialogues", queryset=public_dialogues, to_attr="evidence_dialogues"),
+                models.Prefetch("addresses_places", queryset=public_places, to_attr="evidence_places"),
+            ]
+            period_prefetches = [
+                models.Prefetch(
+                    "surveys", queryset=Survey.objects.order_by("-opens_on", "pk"), to_attr="evidence_surveys"
+                ),
+                models.Prefetch("dialogues", queryset=public_dialogues, to_attr="evidence_dialogues"),
+                models.Prefetch("unsafe_places", queryset=public_places, to_attr="evidence_places"),
+            ]
         activities = Activity.objects.select_related("carried_over_from__focus_area__period").prefetch_related(
-            "responsible", models.Prefetch("reports", queryset=published_reports, to_attr="published_reports")
+            *activity_prefetches
         )
         return self.select_related("municipality__police_area", "extends").prefetch_related(
             models.Prefetch(
@@ -193,6 +218,7 @@ class PromisePeriodQuerySet(models.QuerySet):
                 queryset=FollowUp.objects.filter(publication=Publication.PUBLISHED).order_by("year"),
                 to_attr="published_follow_ups",
             ),
+            *period_prefetches,
         )
 
 

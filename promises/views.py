@@ -32,9 +32,9 @@ def municipality_detail(request, municipality_slug):
     )
 
 
-def _published_period(municipality_slug, start_year, end_year):
+def _published_period(municipality_slug, start_year, end_year, *, evidence=False):
     return get_object_or_404(
-        PromisePeriod.objects.published().with_content(),
+        PromisePeriod.objects.published().with_content(evidence=evidence),
         municipality__slug=municipality_slug,
         start_year=start_year,
         end_year=end_year,
@@ -42,7 +42,7 @@ def _published_period(municipality_slug, start_year, end_year):
 
 
 def period_detail(request, municipality_slug, start_year, end_year):
-    period = _published_period(municipality_slug, start_year, end_year)
+    period = _published_period(municipality_slug, start_year, end_year, evidence=True)
     today = timezone.localdate()
     annotate_period(period=period, today=today)
     later_periods = list(

@@ -167,7 +167,8 @@ def test_period_page_query_count_does_not_grow_with_data(resident, django_assert
     period = make_full_period(focus_areas=focus_areas, activities=activities, follow_up_years=years)
     url = period_url(period)
     # period, focus areas, activities, their parties, their published reports, parties, signatories,
-    # published follow-ups, and the next period.
-    with django_assert_num_queries(9):
+    # published follow-ups, and the next period; the evidence chain (with_content(evidence=True)): the
+    # activities' dialogues and places, the period's surveys, dialogues and places.
+    with django_assert_num_queries(14):
         response = resident.get(url)
     assert response.status_code == 200
