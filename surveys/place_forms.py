@@ -66,12 +66,19 @@ class PlaceFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Alla kommuner"),
+        error_messages={"invalid_choice": _("Kommunen finns inte i listan, så platser i alla kommuner visas.")},
     )
     tid = forms.ChoiceField(
-        label=_("Tid på dygnet"), choices=[("", _("Alla tider")), *TimeOfDay.choices], required=False
+        label=_("Tid på dygnet"),
+        choices=[("", _("Alla tider")), *TimeOfDay.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Okänd tid på dygnet, så platser från alla tider visas.")},
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Alla")), *UnsafePlace.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("Alla")), *UnsafePlace.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Okänd status, så platser med alla statusar visas.")},
     )
     visa_atgardade = forms.BooleanField(label=_("Visa även åtgärdade platser"), required=False)
 
@@ -117,7 +124,7 @@ class UnsafePlaceReportForm(forms.ModelForm):
 
     latitude = CoordinateField(
         label=_("Latitud (frivilligt)"),
-        help_text=_("Decimala grader, t.ex. 63,8258. Fylls i när du klickar på kartan."),
+        help_text=_("Decimala grader, t.ex. 63,8258. Fylls i om du väljer position på kartan."),
     )
     longitude = CoordinateField(
         label=_("Longitud (frivilligt)"),

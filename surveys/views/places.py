@@ -70,10 +70,7 @@ def map_settings():
             "zoomOut": _("Zooma ut"),
             "closePopup": _("Stäng rutan"),
             "status": _("Status"),
-            "tilesFailed": _(
-                "Bakgrundskartan kunde inte hämtas just nu. Markeringarna fungerar ändå, och listan visar samma "
-                "platser."
-            ),
+            "tilesFailed": _("Bakgrundskartan kunde inte hämtas just nu. Markeringarna fungerar ändå."),
             "showPinMap": _("Välj position på en karta"),
             "hidePinMap": _("Dölj kartan"),
             "pinMapLabel": _("Karta för att välja platsens position"),

@@ -173,6 +173,15 @@ def test_map_page_with_an_open_popup_has_no_axe_violations(open_place_page, plac
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_filtered_list_with_an_unknown_value_has_no_axe_violations(open_place_page, places, viewport):
+    page = open_place_page("/platser/?kommun=finns-inte&tid=middag&visa_atgardade=on", viewport)
+    page.wait_for_selector(MARKERS)
+    assert page.locator(".place-filters .invalid-feedback").count() == 2
+
+    assert_no_axe_violations(page, f"/platser/ with unknown filter values at {viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_detail_page_has_no_axe_violations(open_place_page, places, viewport):
     page = open_place_page(places["tunnel"].get_absolute_url(), viewport)
     page.wait_for_selector(MARKERS)

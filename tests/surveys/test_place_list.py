@@ -128,7 +128,7 @@ def test_an_unknown_kommun_says_so_in_swedish(resident, vasterbotten):
     response = resident.get(URL, {"kommun": "finns-inte", "tid": TimeOfDay.EVENING})
 
     assert titles(response) == ["Parken"]
-    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert "Kommunen finns inte i listan, så platser i alla kommuner visas." in response.content.decode()
 
 
 def test_the_list_says_everything_the_map_shows(resident, vasterbotten):
