@@ -178,7 +178,7 @@ class SurveyAnswerForm(forms.Form):
             target = f"{bound.auto_id}_0" if isinstance(field.widget, choice_widgets) else bound.auto_id
             question = self._question_texts.get(name, "")
             for error in self.errors[name]:
-                summary.append({"href": f"#{target}", "text": f"{question}: {error}" if question else error})
+                summary.append({"href": f"#{target}", "text": f"{question} – {error}" if question else error})
         return summary
 
     def municipality_id(self):

@@ -134,7 +134,7 @@ def test_a_missing_required_answer_shows_the_form_again_with_everything_typed(re
     html = response.content.decode()
     assert "Svaren skickades inte: en sak behöver rättas" in html
     assert "Det du redan har fyllt i finns kvar." in html
-    assert f'<a href="#id_{field_name(questions["single"])}_0">{questions["single"].text}: Svara på frågan.</a>' in html
+    assert f'<a href="#id_{field_name(questions["single"])}_0">{questions["single"].text} – Svara på frågan.</a>' in html
     assert "<title>Fel i formuläret:" in html
     # What was typed and chosen is still there, and the same token, so sending again stores one response.
     assert "Mer belysning i gångtunneln." in html
@@ -166,7 +166,7 @@ def test_a_survey_for_several_kommuner_asks_which_one_you_live_in(resident):
     base = {"submission_token": str(uuid.uuid4()), field_name(question): str(question.choices.first().pk)}
     refused = post(resident, survey, {**base, "municipality": str(other.pk)})
     assert refused.status_code == 200
-    assert "Vilken kommun bor du i?: Välj ett av svarsalternativen." in refused.content.decode()
+    assert "Vilken kommun bor du i? – Välj ett av svarsalternativen." in refused.content.decode()
 
     assert post(resident, survey, {**base, "municipality": str(umea.pk)}).status_code == 302
     assert Response.objects.get().municipality == umea
