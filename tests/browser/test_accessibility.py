@@ -28,6 +28,10 @@ PAGES = [
     ("/platser/", 200),  # unsafe places: list and filters (the content has no places; the map: test_place_map.py)
     ("/platser/rapportera/", 200),  # the public report form
     ("/platser/rapportera/tack/", 200),  # …and its thanks page
+    ("/dialoger/", 200),  # dialogues and safety walks: the 2016 Umeå dialogues (detail: test_dialogue_pages.py)
+    ("/dialoger/?kommun=umea", 200),  # …for one kommun, with its calendar and suggestion links
+    ("/umea/synpunkt/", 200),  # the suggestion form
+    ("/umea/synpunkt/tack/", 200),  # …and its thanks page
 ]
 PAGE_IDS = [path.strip("/").replace("/", "_") or "home" for path, _ in PAGES]
 
