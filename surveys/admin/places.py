@@ -79,8 +79,9 @@ class UnsafePlaceAdmin(ScopedAdmin):
             {
                 "fields": ["addressed_by"],
                 "description": gettext_lazy(
-                    "Kopplingen görs på aktivitetens sida (Medborgarlöften › Aktiviteter, fältet ”åtgärdar otrygga "
-                    "platser”). Kopplade aktiviteter ur publicerade medborgarlöften visas på platsens sida."
+                    "Kopplingen görs på aktivitetens sida (Medborgarlöften och uppföljningar › Aktiviteter, under "
+                    "”Ni sa – vi gjorde”, fältet ”åtgärdar otrygga platser”). Kopplade aktiviteter ur publicerade "
+                    "medborgarlöften visas på platsens sida."
                 ),
             },
         ),
