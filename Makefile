@@ -26,9 +26,10 @@ install-test: $(VENV)/.installed-test
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# The official Västerbotten content, plus example follow-ups that every page labels as examples.
+# The official Västerbotten content, plus example follow-ups and an example survey, each labelled as an example.
 content: migrate
 	$(BIN)/python manage.py load_content --with-examples
+	$(BIN)/python manage.py load_example_survey
 
 # Demo-only accounts with public passwords (README); the command refuses to run with DEBUG off.
 demo-accounts: content
