@@ -1,6 +1,7 @@
 """Admin for safety surveys: building them, following the answers as they come in, and exporting them."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -62,8 +63,36 @@ class QuestionInline(ScopedMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SurveyAdminForm(forms.ModelForm):
+    # Set per request in SurveyAdmin.get_form: coordinators may hide more, never less, than the national rule.
+    lowest_cell_size = None
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "slug",
+            "municipalities",
+            "introduction",
+            "opens_on",
+            "closes_on",
+            "results_published",
+            "min_cell_size",
+        ]
+
+    def clean_min_cell_size(self):
+        value = self.cleaned_data["min_cell_size"]
+        if self.lowest_cell_size is not None and value is not None and value < self.lowest_cell_size:
+            raise forms.ValidationError(
+                _("Minst %(lowest)d: färre svar än så visas aldrig, så att ingen kan pekas ut.")
+                % {"lowest": self.lowest_cell_size}
+            )
+        return value
+
+
 @admin.register(Survey)
 class SurveyAdmin(ScopedAdmin):
+    form = SurveyAdminForm
     list_display = [
         "title",
         "municipality_names",
@@ -90,8 +119,8 @@ class SurveyAdmin(ScopedAdmin):
                 "fields": ["title", "slug", "municipalities", "municipality_names", "introduction"],
                 "description": gettext_lazy(
                     "En trygghetsundersökning som invånarna svarar på anonymt. Lägg till avsnitt och frågor "
-                    "längre ner; svarsalternativ för en fråga lägger du till på frågans egen sida (länken ”Ändra” "
-                    "vid frågan)."
+                    "längre ner. En fråga kan läggas i ett avsnitt när enkäten har sparats en gång; "
+                    "svarsalternativ lägger du till på frågans egen sida (länken ”Ändra” vid frågan)."
                 ),
             },
         ),
@@ -107,6 +136,11 @@ class SurveyAdmin(ScopedAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.lowest_cell_size = None if is_national_admin(request.user) else settings.SURVEY_MIN_CELL_SIZE
+        return form
 
     def get_queryset(self, request):
         return (

@@ -247,3 +247,19 @@ def test_responses_are_view_only_even_for_a_national_administrator(admin_client_
     assert admin_client_for.get(admin_url(Response, "add")).status_code == 403
     assert admin_client_for.post(admin_url(stored, "delete"), {"post": "yes"}).status_code == 403
     assert Response.objects.filter(pk=stored.pk, survey=surveys["vindeln"]).exists()
+
+
+def test_a_coordinator_may_hide_more_but_never_less_than_the_national_threshold(client, surveys, coordinator_vindeln):
+    client.force_login(coordinator_vindeln)
+    survey = surveys["vindeln"]
+    data = admin_form_data(client.get(admin_url(survey)))
+
+    data["min_cell_size"] = "2"
+    refused = client.post(admin_url(survey), data)
+    assert refused.status_code == 200
+    assert "Minst 5: färre svar än så visas aldrig" in refused.content.decode()
+
+    data["min_cell_size"] = "10"
+    assert client.post(admin_url(survey), data).status_code == 302
+    survey.refresh_from_db()
+    assert survey.min_cell_size == 10
