@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -45,13 +46,16 @@ class SurveySectionInline(ScopedMixin, admin.TabularInline):
     model = SurveySection
     fields = ["order", "title", "description"]
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
 class QuestionInline(ScopedMixin, admin.TabularInline):
     model = Question
-    fields = ["order", "section", "kind", "text", "help_text", "required", "scale_min_label", "scale_max_label"]
+    # The rest (help text, scale labels, answer choices) on the question's own page: the row stays readable.
+    fields = ["order", "section", "kind", "text", "required"]
     extra = 0
     show_change_link = True
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 45})}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only this survey's own sections; a new survey has none until it is saved.
@@ -119,8 +123,9 @@ class SurveyAdmin(ScopedAdmin):
                 "fields": ["title", "slug", "municipalities", "municipality_names", "introduction"],
                 "description": gettext_lazy(
                     "En trygghetsundersökning som invånarna svarar på anonymt. Lägg till avsnitt och frågor "
-                    "längre ner. En fråga kan läggas i ett avsnitt när enkäten har sparats en gång; "
-                    "svarsalternativ lägger du till på frågans egen sida (länken ”Ändra” vid frågan)."
+                    "längre ner. En fråga kan läggas i ett avsnitt när enkäten har sparats en gång. Hjälptext, "
+                    "etiketter för skalan och svarsalternativ lägger du till på frågans egen sida (länken ”Ändra” "
+                    "vid frågan)."
                 ),
             },
         ),
