@@ -134,7 +134,8 @@ def test_a_missing_required_answer_shows_the_form_again_with_everything_typed(re
     html = response.content.decode()
     assert "Svaren skickades inte: en sak behöver rättas" in html
     assert "Det du redan har fyllt i finns kvar." in html
-    assert f'<a href="#id_{field_name(questions["single"])}_0">{questions["single"].text} – Svara på frågan.</a>' in html
+    single = questions["single"]
+    assert f'<a href="#id_{field_name(single)}_0">{single.text} – Svara på frågan.</a>' in html
     assert "<title>Fel i formuläret:" in html
     # What was typed and chosen is still there, and the same token, so sending again stores one response.
     assert "Mer belysning i gångtunneln." in html
