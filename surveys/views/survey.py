@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -25,6 +26,9 @@ def _single_municipality(survey):
     return municipalities[0] if len(municipalities) == 1 else None
 
 
+# Never cached, not even by a proxy: each visitor's form carries its own submission token, and a shared one
+# would make the second person's answers look like a double submit of the first person's.
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=ANSWER_RATE, method="POST", block=False)
 def survey_answer(request, slug):

@@ -67,6 +67,15 @@ def test_the_form_asks_every_question_in_its_section(resident, survey_and_questi
         assert f'value="{value}"' in html and str(label) in html
 
 
+def test_every_visitor_gets_a_form_of_their_own_that_no_cache_keeps(resident, survey_and_questions):
+    survey, _questions = survey_and_questions
+    first, second = resident.get(url_of(survey)), resident.get(url_of(survey))
+
+    assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    token = re.compile(r'name="submission_token" value="([0-9a-f-]{36})"')
+    assert token.search(first.content.decode()).group(1) != token.search(second.content.decode()).group(1)
+
+
 def test_required_questions_are_marked_in_words_and_help_is_tied_to_its_question(resident, survey_and_questions):
     survey, questions = survey_and_questions
     html = resident.get(url_of(survey)).content.decode()
