@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 
 from portal.models import Municipality, PoliceArea
 from promises.models import FollowUp, PromisePeriod
+from surveys.models import Dialogue
 
 
 def home(request):
@@ -20,11 +22,13 @@ def home(request):
         .select_related("period__municipality")
         .order_by("-published_on", "-year", "period__municipality__name")[:6]
     )
+    upcoming_dialogues = Dialogue.objects.published().upcoming(timezone.now()).select_related("municipality")[:5]
     return render(
         request,
         "portal/home.html",
         {
             "police_areas": police_areas,
+            "upcoming_dialogues": upcoming_dialogues,
             "latest_follow_ups": latest_follow_ups,
             "has_examples": any(follow_up.is_example for follow_up in latest_follow_ups),
         },

@@ -1,4 +1,5 @@
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -8,6 +9,7 @@ from portal.models import Municipality
 from promises.documents import period_document_text, qr_svg, stored_pdf, text_changes
 from promises.models import ActivityReport, FollowUp, Party, PromisePeriod
 from promises.timeline import annotate_period
+from surveys.models import Dialogue, Survey, UnsafePlace
 
 
 def municipality_detail(request, municipality_slug):
@@ -20,6 +22,11 @@ def municipality_detail(request, municipality_slug):
     if periods:
         latest = PromisePeriod.objects.with_content().get(pk=periods[0].pk)
         annotate_period(period=latest, today=today)
+    # Ways to take part: surveys open now or with published results, the next dialogues, the unsafe places.
+    surveys = Survey.objects.for_municipality(municipality).filter(
+        Q(opens_on__lte=today, closes_on__gte=today) | Q(results_published=True, closes_on__lt=today)
+    )
+    upcoming_dialogues = Dialogue.objects.published().filter(municipality=municipality).upcoming(timezone.now())[:3]
     return render(
         request,
         "promises/municipality_detail.html",
@@ -27,6 +34,9 @@ def municipality_detail(request, municipality_slug):
             "municipality": municipality,
             "latest": latest,
             "earlier_periods": periods[1:],
+            "surveys": list(surveys),
+            "upcoming_dialogues": list(upcoming_dialogues),
+            "unsafe_place_count": UnsafePlace.objects.public().not_fixed().filter(municipality=municipality).count(),
             "today": today,
         },
     )

@@ -1,7 +1,10 @@
 """/: what medborgarlöften are, every kommun grouped by police area, the latest published follow-ups."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     make_follow_up,
@@ -10,6 +13,7 @@ from tests.factories import (
     make_period,
     make_police_area,
 )
+from tests.surveys.dialogue_factories import make_dialogue
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +62,20 @@ def test_home_query_count_does_not_grow_with_data(resident, django_assert_num_qu
         area = make_police_area()
         for _ in range(kommuner):
             make_full_period(municipality=make_municipality(police_area=area), follow_up_years=(2023,))
-    # police areas, their kommuner, the kommuner's published periods, the latest follow-ups.
-    with django_assert_num_queries(4):
+    for _ in range(kommuner):
+        make_dialogue(starts_at=timezone.now() + datetime.timedelta(days=2), ends_at=None)
+    # police areas, their kommuner, the kommuner's published periods, upcoming dialogues, latest follow-ups.
+    with django_assert_num_queries(5):
         response = resident.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_home_lists_upcoming_dialogues_but_not_past_or_unpublished_ones(resident):
+    soon = timezone.now() + datetime.timedelta(days=2)
+    make_dialogue(title="Dialog på torget", starts_at=soon, ends_at=None)
+    make_dialogue(title="Dialog som varit", starts_at=timezone.now() - datetime.timedelta(days=2), ends_at=None)
+    make_dialogue(title="Hemlig dialog", starts_at=soon, ends_at=None, published=False)
+    content = resident.get(reverse("home")).content.decode()
+    assert "Dialog på torget" in content
+    assert "Dialog som varit" not in content
+    assert "Hemlig dialog" not in content

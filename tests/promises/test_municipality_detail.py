@@ -1,7 +1,10 @@
 """/<kommun>/: the kommun's latest promise period with this year's status, and its earlier periods."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from promises.models import ReportStatus
 from tests.factories import (
@@ -13,6 +16,7 @@ from tests.factories import (
     make_period,
     make_report,
 )
+from tests.surveys.dialogue_factories import make_dialogue, make_survey, make_unsafe_place
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +91,36 @@ def test_kommun_page_query_count_does_not_grow_with_data(resident, django_assert
     for index in range(earlier_periods):
         make_full_period(municipality=municipality, start_year=2015 + 2 * index, end_year=2016 + 2 * index)
     make_full_period(municipality=municipality, focus_areas=focus_areas, activities=activities, follow_up_years=years)
-    # kommun, its published periods, then the latest period with_content() (1 + 7 prefetches).
-    with django_assert_num_queries(10):
+    soon = timezone.now() + datetime.timedelta(days=7)
+    for _ in range(earlier_periods * 2):
+        make_survey([municipality], opens_on=timezone.localdate(), closes_on=timezone.localdate())
+        make_dialogue(municipality=municipality, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2))
+        make_unsafe_place(municipality=municipality)
+    # kommun, its published periods, the latest period with_content() (1 + 7 prefetches), then surveys,
+    # upcoming dialogues and the count of unsafe places.
+    with django_assert_num_queries(13):
         response = resident.get(municipality_url(municipality))
     assert response.status_code == 200
+
+
+def test_kommun_page_shows_how_to_take_part(resident):
+    municipality = make_municipality(slug="vindeln", official_name="Vindelns kommun")
+    soon = timezone.now() + datetime.timedelta(days=3)
+    make_dialogue(municipality=municipality, title="Trygghetsvandring i centrum", starts_at=soon, ends_at=None)
+    open_survey = make_survey(
+        [municipality],
+        title="Trygghetsenkät 2026",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    make_survey([municipality], title="Gammal enkät utan publicerade resultat")
+    make_unsafe_place(municipality=municipality)
+
+    content = resident.get(municipality_url(municipality)).content.decode()
+
+    assert "Tyck till och var med" in content
+    assert "Trygghetsvandring i centrum" in content
+    assert open_survey.get_absolute_url() in content
+    assert "Gammal enkät utan publicerade resultat" not in content
+    assert "1 plats som inte är åtgärdad" in content
+    assert reverse("suggestion_create", args=["vindeln"]) in content
