@@ -12,6 +12,7 @@ RESERVED_SLUGS = (
     "static",
     "media",
     "teman",
+    "oversikt",
     "sok",
     "oppna-data",
     "flode",

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     # Before staticfiles so that runserver serves files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    # Full-text search with the swedish configuration on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "simple_history",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -145,7 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska")]
+# Swedish is the portal's language; the whole interface is also in English (locale/en), at /en/….
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

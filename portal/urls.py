@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -6,11 +7,19 @@ from portal.converters import YearConverter
 
 register_converter(YearConverter, "year")
 
+# Not translated: the admin is for Swedish officials, and machine-read files keep one address.
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("", include("promises.urls_machine")),
+]
+
+# Public pages in Swedish at /…, and in English at /en/….
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("portal.urls_pages")),
     path("", include("surveys.urls")),
     # Last: a kommun's pages live at the top level, /<kommun>/…;
     # reserved slugs (portal.models.RESERVED_SLUGS) keep them from shadowing the paths above.
     path("", include("promises.urls")),
-]
+    prefix_default_language=False,
+)

@@ -19,6 +19,11 @@ FIRST_YEAR = 2015
 LAST_YEAR = 2100
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
+# Content is written in Swedish; `<field>_en` holds an English version, shown on the English pages where present
+# (portal/localized.py). The Swedish text stays the official one.
+EN_HELP = _("Engelsk översättning, visas på den engelska sidan. Lämnas fältet tomt visas den svenska texten.")
+EASY_READ_HELP = _("Samma innehåll på lättläst svenska: korta meningar och vanliga ord. Visas bredvid texten.")
+
 
 class Versioned(models.Model):
     """A counter bumped on every save, so that the admin can refuse a save made from a stale form.
@@ -130,6 +135,8 @@ class Theme(models.Model):
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("webbadressnamn"), max_length=60, unique=True)
     description = models.TextField(_("beskrivning"), blank=True)
+    name_en = models.CharField(_("namn på engelska"), max_length=100, blank=True, help_text=EN_HELP)
+    description_en = models.TextField(_("beskrivning på engelska"), blank=True, help_text=EN_HELP)
 
     class Meta:
         verbose_name = _("tema")
@@ -238,11 +245,13 @@ class PromisePeriod(Versioned, Approvable, models.Model):
         blank=True,
         help_text=_("Dokumentets rubrik, t.ex. ”Medborgarlöften 2023–2025”."),
     )
+    title_en = models.CharField(_("rubrik på engelska"), max_length=200, blank=True, help_text=EN_HELP)
     preamble = models.TextField(
         _("inledning"),
         blank=True,
         help_text=_("Dokumentets inledande text, ordagrant. Tom rad mellan stycken."),
     )
+    preamble_en = models.TextField(_("inledning på engelska"), blank=True, help_text=EN_HELP)
     basis = models.TextField(
         _("underlag"),
         blank=True,
@@ -250,9 +259,11 @@ class PromisePeriod(Versioned, Approvable, models.Model):
             "Vad löftet bygger på: trygghetsundersökning, medborgardialoger, polisens och kommunens lägesbild."
         ),
     )
+    basis_en = models.TextField(_("underlag på engelska"), blank=True, help_text=EN_HELP)
     feedback = models.TextField(
         _("återkoppling"), blank=True, help_text=_("Hur och var invånarna får veta hur arbetet går.")
     )
+    feedback_en = models.TextField(_("återkoppling på engelska"), blank=True, help_text=EN_HELP)
     easy_read = models.TextField(
         _("lättläst sammanfattning"), blank=True, help_text=_("Korta meningar och vanliga ord.")
     )
@@ -509,6 +520,8 @@ class FocusArea(Versioned, models.Model):
     )
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
+    title_en = models.CharField(_("rubrik på engelska"), max_length=200, blank=True, help_text=EN_HELP)
+    description_en = models.TextField(_("beskrivning på engelska"), blank=True, help_text=EN_HELP)
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("tema"),
@@ -557,6 +570,9 @@ class Activity(Versioned, models.Model):
         help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”."),
     )
     text = models.TextField(_("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet."))
+    title_en = models.CharField(_("kort rubrik på engelska"), max_length=120, blank=True, help_text=EN_HELP)
+    text_en = models.TextField(_("löftet på engelska"), blank=True, help_text=EN_HELP)
+    easy_read = models.TextField(_("löftet på lättläst svenska"), blank=True, help_text=EASY_READ_HELP)
     responsible = models.ManyToManyField(
         Party,
         verbose_name=_("lovas av"),
@@ -570,12 +586,14 @@ class Activity(Versioned, models.Model):
         blank=True,
         help_text=_("Vad som ska uppnås, t.ex. ”varje elev i årskurs 4”."),
     )
+    target_en = models.CharField(_("mål på engelska"), max_length=300, blank=True, help_text=EN_HELP)
     frequency = models.CharField(
         _("omfattning"),
         max_length=200,
         blank=True,
         help_text=_("T.ex. ”minst två tillfällen under året, vår och höst”."),
     )
+    frequency_en = models.CharField(_("omfattning på engelska"), max_length=200, blank=True, help_text=EN_HELP)
     recurrence = models.CharField(
         _("typ av insats"), max_length=20, choices=Recurrence.choices, default=Recurrence.CONTINUOUS
     )
@@ -668,6 +686,7 @@ class FollowUp(Versioned, Approvable, models.Model):
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     summary = models.TextField(_("sammanfattning"), blank=True)
+    summary_en = models.TextField(_("sammanfattning på engelska"), blank=True, help_text=EN_HELP)
     publication = models.CharField(
         _("publicering"), max_length=20, choices=Publication.choices, default=Publication.DRAFT
     )
@@ -769,6 +788,7 @@ class ActivityReport(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices)
     done = models.TextField(_("vad som gjordes"), blank=True)
+    done_en = models.TextField(_("vad som gjordes, på engelska"), blank=True, help_text=EN_HELP)
     count = models.PositiveIntegerField(
         _("antal"),
         null=True,
@@ -781,6 +801,7 @@ class ActivityReport(models.Model):
     reason = models.TextField(
         _("skäl"), blank=True, help_text=_("Krävs när aktiviteten är försenad, omförhandlad eller avbruten.")
     )
+    reason_en = models.TextField(_("skäl på engelska"), blank=True, help_text=EN_HELP)
     evidence_url = models.URLField(_("länk till underlag"), blank=True)
 
     history = HistoricalRecords(verbose_name=_("historik för aktivitetsrapport"))

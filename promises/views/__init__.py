@@ -1,0 +1,1 @@
+"""Public pages of the promises app, one module per kind of page."""
