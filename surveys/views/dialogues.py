@@ -12,12 +12,11 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
-from django_ratelimit.exceptions import Ratelimited
 
 from portal.models import Municipality
+from portal.public_forms import rate_limit_response
 from surveys.calendar import dialogue_calendar_ical
 from surveys.models import Dialogue
 from surveys.suggestion_forms import SuggestionForm
@@ -129,9 +128,8 @@ def dialogue_calendar_municipality(request, municipality_slug):
 @ratelimit(key="ip", rate=SUGGESTION_RATE, method="POST", block=False)
 def suggestion_create(request, municipality_slug):
     municipality = get_object_or_404(Municipality, slug=municipality_slug)
-    if getattr(request, "limited", False):
-        # The portal's own 429 page (settings.RATELIMIT_VIEW), whether or not the rate-limit middleware is on.
-        return import_string(settings.RATELIMIT_VIEW)(request, Ratelimited())
+    if limited := rate_limit_response(request):
+        return limited
     if request.method == "POST":
         form = SuggestionForm(request.POST)
         if form.is_valid():
