@@ -1,5 +1,7 @@
 from django.urls import path
 
+from promises import feeds
+from promises.views import feeds as feed_views
 from promises.views import periods
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
@@ -9,7 +11,18 @@ FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
 # otherwise match them (the slugs are reserved in portal.models.RESERVED_SLUGS).
 search_patterns = []
 theme_patterns = []
-feed_patterns = []
+# Atom feeds of published follow-ups and new promise periods, for all kommuner and per kommun.
+feed_patterns = [
+    path("flode/", feed_views.feed_list, name="feed_list"),
+    path("flode/uppfoljningar.xml", feeds.FollowUpFeed(), name="feed_follow_ups"),
+    path("flode/loften.xml", feeds.PeriodFeed(), name="feed_periods"),
+    path(
+        "<slug:municipality_slug>/flode/uppfoljningar.xml",
+        feeds.MunicipalityFollowUpFeed(),
+        name="feed_municipality_follow_ups",
+    ),
+    path("<slug:municipality_slug>/flode/loften.xml", feeds.MunicipalityPeriodFeed(), name="feed_municipality_periods"),
+]
 open_data_patterns = []
 
 # One kommun's pages.
