@@ -20,10 +20,41 @@ class LocalizedText(str):
         return text
 
 
+def current_language():
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def localized(obj, field, language=None):
-    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = (language or current_language()).split("-")[0]
     if language != settings.LANGUAGE_CODE:
         translated = getattr(obj, f"{field}_{language}", "")
         if translated:
             return LocalizedText(translated, language)
     return LocalizedText(getattr(obj, field) or "", settings.LANGUAGE_CODE)
+
+
+def shortened(text, length=80):
+    """The start of a text for a heading or a list, in the same language as the text."""
+    lang = getattr(text, "lang", settings.LANGUAGE_CODE)
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    return LocalizedText(text, lang)
+
+
+def translation_state(pairs, language=None):
+    """How much of a text is in the page's language: None on a Swedish page (nothing to say), otherwise
+    "none" (only Swedish), "partial" or "complete". `pairs` are (object, field) with Swedish content; empty
+    Swedish fields are not counted, since there is nothing to translate."""
+    language = (language or current_language()).split("-")[0]
+    if language == settings.LANGUAGE_CODE:
+        return None
+    total = translated = 0
+    for obj, field in pairs:
+        if not getattr(obj, field, ""):
+            continue
+        total += 1
+        if getattr(obj, f"{field}_{language}", ""):
+            translated += 1
+    if not translated:
+        return "none"
+    return "complete" if translated == total else "partial"

@@ -9,7 +9,7 @@ File format (every key is optional unless marked *):
 
 - A places file (``vasterbotten.toml``): ``[police_area]`` with name*, region and
   ``[[police_area.municipalities]]`` (name*, official_name*, slug*, code*, county*); ``[[themes]]`` (name*,
-  slug*, description). Any file may hold themes.
+  slug*, description, name_en, description_en). Any file may hold themes.
 - A period file (one per kommun): ``municipality_code``* and ``[[periods]]``: start_year*, end_year*,
   title, preamble, basis, feedback, easy_read, extension_note, signed_place, signed_on (a TOML date),
   source, publication ("draft"/"published"), extends (start_year of an earlier period of the same kommun),
@@ -18,11 +18,17 @@ File format (every key is optional unless marked *):
   role, contribution), ``[[periods.signatories]]`` (name*, title*, party = a party's name),
   ``[[periods.focus_areas]]`` (title*, description, theme = a theme's slug) and
   ``[[periods.focus_areas.activities]]`` (text*, title, responsible = list of party names, target,
-  frequency, recurrence, added_in_extension).
+  frequency, recurrence, added_in_extension, easy_read).
 - ``examples.toml``, read only with ``with_examples``: ``[[follow_ups]]`` (municipality_code*, period* =
   start_year, year*, summary*, publication, published_on) with ``[[follow_ups.reports]]`` (activity* = the
   activity's title in its period file, status*, done, count, count_label, reason, evidence_url). Every
   follow-up loaded from here is marked ``is_example``.
+- English and lättläst: wherever the Swedish key is a text of the portal's content (a theme's name and
+  description; a period's title, preamble, basis and feedback; a focus area's title and description; an
+  activity's title, text, target and frequency; a follow-up's summary; a report's done and reason) the same
+  key with ``_en`` holds an unofficial English translation, shown on the English pages. ``easy_read`` on a
+  period (a summary) and on an activity holds the same content in lättläst (easy-to-read) Swedish. The Swedish
+  keys stay the official, signed text: translate from them, never the other way round.
 - ``surveys/content/dialogues.toml`` (``DIALOGUES_FILE``, always read): ``[[dialogues]]`` (municipality_code*,
   title*, starts_at*, place*, ends_at, kind, description, heard, not_taken_up, source, published). Times are
   TOML local date-times (``2016-02-27T12:00:00``), read as Swedish time (``settings.TIME_ZONE``).
@@ -230,7 +236,13 @@ MUNICIPALITY_SPEC = {
     "code": (_line, REQUIRED),
     "county": (_line, REQUIRED),
 }
-THEME_SPEC = {"name": (_line, REQUIRED), "slug": (_line, REQUIRED), "description": (_text, "")}
+THEME_SPEC = {
+    "name": (_line, REQUIRED),
+    "slug": (_line, REQUIRED),
+    "description": (_text, ""),
+    "name_en": (_line, ""),
+    "description_en": (_text, ""),
+}
 PERIOD_SPEC = {
     "start_year": (_int, REQUIRED),
     "end_year": (_int, REQUIRED),
@@ -239,6 +251,10 @@ PERIOD_SPEC = {
     "basis": (_text, ""),
     "feedback": (_text, ""),
     "easy_read": (_text, ""),
+    "title_en": (_line, ""),
+    "preamble_en": (_text, ""),
+    "basis_en": (_text, ""),
+    "feedback_en": (_text, ""),
     "extension_note": (_text, ""),
     "signed_place": (_line, ""),
     "signed_on": (_date, None),
@@ -261,6 +277,8 @@ SIGNATORY_SPEC = {"name": (_line, REQUIRED), "title": (_line, REQUIRED), "party"
 FOCUS_AREA_SPEC = {
     "title": (_line, REQUIRED),
     "description": (_text, ""),
+    "title_en": (_line, ""),
+    "description_en": (_text, ""),
     "theme": (_line, ""),
     "activities": (_tables, []),
 }
@@ -272,12 +290,18 @@ ACTIVITY_SPEC = {
     "frequency": (_line, ""),
     "recurrence": (_choice(Recurrence), Recurrence.CONTINUOUS),
     "added_in_extension": (_bool, False),
+    "title_en": (_line, ""),
+    "text_en": (_text, ""),
+    "target_en": (_line, ""),
+    "frequency_en": (_line, ""),
+    "easy_read": (_text, ""),
 }
 FOLLOW_UP_SPEC = {
     "municipality_code": (_line, REQUIRED),
     "period": (_int, REQUIRED),
     "year": (_int, REQUIRED),
     "summary": (_text, REQUIRED),
+    "summary_en": (_text, ""),
     "publication": (_choice(Publication), Publication.DRAFT),
     "published_on": (_date, None),
     "reports": (_tables, []),
@@ -289,6 +313,8 @@ REPORT_SPEC = {
     "count": (_int, None),
     "count_label": (_line, ""),
     "reason": (_text, ""),
+    "done_en": (_text, ""),
+    "reason_en": (_text, ""),
     "evidence_url": (_line, ""),
 }
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import Municipality
 from promises.documents import period_document_text, qr_svg, stored_pdf, text_changes
@@ -77,6 +77,12 @@ def period_detail(request, municipality_slug, start_year, end_year):
     )
 
 
+# The printable documents and their PDFs are the official Swedish documents, whatever the page's language: they
+# are rendered in Swedish (their text, dates and the address in the QR code), so that a stored PDF's content hash
+# does not depend on the visitor's language. On the English page around it, the page itself says so in English.
+DOCUMENT_LANGUAGE = "sv"
+
+
 def _period_document_context(request, period):
     parties = list(period.parties.all())
     live_url = request.build_absolute_uri(period.get_absolute_url())
@@ -93,13 +99,23 @@ def _period_document_context(request, period):
     }
 
 
+def _swedish_document(template, context_for):
+    """The document's context and its HTML, both made in Swedish (the address in the QR code too)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = context_for()
+        return context, render_to_string(template, context)
+
+
 def period_document(request, municipality_slug, start_year, end_year):
     period = _published_period(municipality_slug, start_year, end_year)
-    return render(request, "promises/period_document.html", _period_document_context(request, period))
+    context, document = _swedish_document(
+        "includes/_period_document.html", lambda: _period_document_context(request, period)
+    )
+    return render(request, "promises/period_document.html", {**context, "document": document})
 
 
-def _pdf_response(request, *, kind, name, template, context):
-    html = render_to_string(template, context)
+def _pdf_response(request, *, kind, name, template, context_for):
+    _context, html = _swedish_document(template, context_for)
     path, _made_now = stored_pdf(kind=kind, name=name, html=html, base_url=request.build_absolute_uri("/"))
     return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf", filename=f"{kind}-{name}.pdf")
 
@@ -111,7 +127,7 @@ def period_document_pdf(request, municipality_slug, start_year, end_year):
         kind="medborgarlofte",
         name=f"{municipality_slug}-{start_year}-{end_year}",
         template="documents/period_document_pdf.html",
-        context=_period_document_context(request, period),
+        context_for=lambda: _period_document_context(request, period),
     )
 
 
@@ -174,8 +190,11 @@ def follow_up_detail(request, municipality_slug, start_year, end_year, year):
 
 def follow_up_report(request, municipality_slug, start_year, end_year, year):
     follow_up, focus_areas = _published_follow_up(municipality_slug, start_year, end_year, year)
-    context = _follow_up_context(request, follow_up, focus_areas, document=True)
-    return render(request, "promises/follow_up_report.html", context)
+    context, document = _swedish_document(
+        "includes/_follow_up_report.html",
+        lambda: _follow_up_context(request, follow_up, focus_areas, document=True),
+    )
+    return render(request, "promises/follow_up_report.html", {**context, "document": document})
 
 
 def follow_up_report_pdf(request, municipality_slug, start_year, end_year, year):
@@ -185,5 +204,5 @@ def follow_up_report_pdf(request, municipality_slug, start_year, end_year, year)
         kind="uppfoljning",
         name=f"{municipality_slug}-{start_year}-{end_year}-{year}",
         template="documents/follow_up_report_pdf.html",
-        context=_follow_up_context(request, follow_up, focus_areas, document=True),
+        context_for=lambda: _follow_up_context(request, follow_up, focus_areas, document=True),
     )

@@ -1,0 +1,72 @@
+"""A promise's texts in the page's language: titles with their Swedish fallbacks, and how much is translated.
+
+Built on portal/localized.py. Everything here reads prefetched rows only (no queries), so the pages' query
+budgets do not depend on the language.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import override
+
+from portal.localized import LocalizedText, current_language, localized, shortened, translation_state
+
+register = template.Library()
+
+PERIOD_FIELDS = ("title", "preamble", "basis", "feedback")
+FOCUS_AREA_FIELDS = ("title", "description")
+ACTIVITY_FIELDS = ("title", "text", "target", "frequency")
+FOLLOW_UP_FIELDS = ("summary",)
+REPORT_FIELDS = ("done", "reason")
+
+
+@register.filter
+def period_title(period):
+    """The period's title in the page's language; without a written title, the portal's own (translated) one."""
+    if period.title:
+        return localized(period, "title")
+    return LocalizedText(str(period.display_title), current_language())
+
+
+@register.filter
+def activity_title(activity):
+    """The activity's short title, or else the start of its text: as `str(activity)`, in the page's language."""
+    title = localized(activity, "title")
+    if title:
+        return title
+    return shortened(localized(activity, "text"))
+
+
+def _period_pairs(period):
+    pairs = [(period, name) for name in PERIOD_FIELDS]
+    for focus_area in period.focus_areas.all():
+        pairs += [(focus_area, name) for name in FOCUS_AREA_FIELDS]
+        for activity in focus_area.activities.all():
+            pairs += [(activity, name) for name in ACTIVITY_FIELDS]
+    return pairs
+
+
+@register.simple_tag
+def period_translation(period):
+    """None on a Swedish page; else "none", "partial" or "complete" for the period's own text."""
+    return translation_state(_period_pairs(period))
+
+
+@register.simple_tag
+def follow_up_translation(follow_up, focus_areas):
+    """As period_translation, for a yearly follow-up: its summary and reports, and the promises they report on."""
+    pairs = [(follow_up, name) for name in FOLLOW_UP_FIELDS]
+    for focus_area in focus_areas:
+        pairs += [(focus_area, name) for name in FOCUS_AREA_FIELDS]
+        for activity in focus_area.activities.all():
+            pairs += [(activity, "title"), (activity, "text")]
+            report = getattr(activity, "report", None)
+            if report is not None:
+                pairs += [(report, name) for name in REPORT_FIELDS]
+    return translation_state(pairs)
+
+
+@register.simple_tag
+def swedish_url(obj):
+    """The address of the Swedish page for obj: the official text, for a link from a translated page."""
+    with override(settings.LANGUAGE_CODE):
+        return obj.get_absolute_url()
