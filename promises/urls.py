@@ -2,7 +2,7 @@ from django.urls import path
 
 from promises import feeds
 from promises.views import feeds as feed_views
-from promises.views import periods
+from promises.views import periods, themes
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
 FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
@@ -10,7 +10,11 @@ FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
 # Pages across kommuner; each area keeps its own list. Before the kommun pages below, whose /<kommun>/ would
 # otherwise match them (the slugs are reserved in portal.models.RESERVED_SLUGS).
 search_patterns = []
-theme_patterns = []
+theme_patterns = [
+    path("teman/", themes.theme_list, name="theme_list"),
+    path("teman/<slug:slug>/", themes.theme_detail, name="theme_detail"),
+    path("oversikt/", themes.national_overview, name="national_overview"),
+]
 # Atom feeds of published follow-ups and new promise periods, for all kommuner and per kommun.
 feed_patterns = [
     path("flode/", feed_views.feed_list, name="feed_list"),

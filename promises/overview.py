@@ -1,0 +1,496 @@
+"""Figures across kommuner: the national themes, who has a promise in force, and yearly follow-up in time.
+
+These pages compare kommuner; they do not rank them. Kommuner are listed alphabetically (Swedish order), and
+nothing here sorts by a figure or picks out a best or a worst.
+
+Every function reads the database in a fixed number of aggregate queries, however many kommuner, periods and
+activities there are (the national scale is 290 kommuner with ten years of periods of about 25 activities).
+
+Followed up in time (stated on the overview page in the same words; change both together):
+
+- The unit is an *activity-year*: one activity of a published promise period, for one year that the period
+  covers. A year's follow-up is due by FOLLOW_UP_DEADLINE in the following year (31 March).
+- Only *compared years* count: the YEARS_COMPARED most recent years whose deadline has passed, the same
+  years for every kommun, so that the figures cover the same stretch of time everywhere. A year that has
+  ended but whose deadline is still ahead is not counted yet.
+- An activity-year is *in time* when the period's published follow-up for that year contains a report for the
+  activity (whatever its status) and the follow-up was published (FollowUp.published_on) on or before the
+  deadline; *late* when such a report exists but the follow-up was published after it; *missing* otherwise,
+  also when the year's follow-up is published but says nothing about the activity.
+- Drafts never count: neither draft periods nor unpublished follow-ups.
+- Example follow-ups (is_example) are invented, so they are left out: an activity-year whose published
+  follow-up is an example is neither in time, nor late, nor missing, and not part of the share. The number of
+  such activity-years is shown beside the figures, labelled "Exempel", so that what was left out is visible.
+- The share is in_time / (in_time + late + missing), as a whole percentage; no share without activity-years.
+
+What the figures cannot say: whether the activities were carried out or did any good, or whether a follow-up
+was published somewhere other than this portal. When a report was added to a follow-up after its publication
+is not recorded, so a report counts by its follow-up's publication date.
+"""
+
+import datetime
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext as _
+
+from portal.localized import localized
+from portal.models import Municipality
+from promises.models import (
+    FIRST_YEAR,
+    Activity,
+    ActivityReport,
+    FocusArea,
+    FollowUp,
+    PeriodPhase,
+    PromisePeriod,
+    Publication,
+    Theme,
+)
+from promises.timeline import activity_timeline, latest_report, period_years
+
+FOLLOW_UP_DEADLINE = (3, 31)  # (month, day) in the year after the year followed up
+YEARS_COMPARED = 3
+
+
+# --- Ordering and dates ---
+
+# Swedish alphabetical order puts å, ä and ö after z; a database's collation may not (PostgreSQL's often
+# sorts Å with A), so lists of kommuner and themes are sorted here, in Python, the same on every database.
+# "{", "|" and "}" follow "z" in ASCII, in that order.
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+def swedish_sort_key(text):
+    text = (text or "").casefold().translate(_SWEDISH_LAST)
+    # Other accents (é, ü) sort with their base letter, as in Swedish dictionaries.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def follow_up_deadline(year):
+    """The last day on which the follow-up of `year` counts as published in time."""
+    month, day = FOLLOW_UP_DEADLINE
+    return datetime.date(year + 1, month, day)
+
+
+def compared_years(*, today):
+    """The YEARS_COMPARED most recent years whose follow-up deadline has passed, oldest first."""
+    last = today.year - 1 if today > follow_up_deadline(today.year - 1) else today.year - 2
+    first = max(last - YEARS_COMPARED + 1, FIRST_YEAR)
+    return list(range(first, last + 1))
+
+
+# --- Themes ---
+
+
+def theme_counts(*, today):
+    """Every national theme with the number of kommuner addressing it, in Swedish alphabetical order of the
+    name in the page's language. One query.
+
+    Each theme gets `current_municipalities` (kommuner with a published period in force this year that has a
+    focus area in the theme) and `all_municipalities` (kommuner with any published period that has one).
+    """
+    year = today.year
+    published = Q(focus_areas__period__publication=Publication.PUBLISHED)
+    in_force = published & Q(focus_areas__period__start_year__lte=year, focus_areas__period__end_year__gte=year)
+    themes = Theme.objects.annotate(
+        current_municipalities=Count("focus_areas__period__municipality", filter=in_force, distinct=True),
+        all_municipalities=Count("focus_areas__period__municipality", filter=published, distinct=True),
+    ).order_by()
+    return sorted(themes, key=lambda theme: swedish_sort_key(localized(theme, "name")))
+
+
+def municipalities_in_force_count(*, today):
+    """How many kommuner have a published period in force this year. One query."""
+    return PromisePeriod.objects.published().ongoing(today.year).order_by().values("municipality").distinct().count()
+
+
+# --- Bar chart of themes (drawn on the server as SVG, with the same numbers in a table beside it) ---
+
+CHART_ROW_HEIGHT = 52
+CHART_LABEL_BASELINE = 18
+CHART_BAR_TOP = 26
+CHART_BAR_HEIGHT = 18
+CHART_VALUE_INSIDE_FROM = 80  # beyond this share of the width the number is written inside the bar
+
+
+@dataclass
+class ThemeChart:
+    """Bars for the number of kommuner addressing each theme, out of the kommuner with a promise in force."""
+
+    themes: list
+    total: int  # kommuner with a promise in force: the full width of a bar
+
+    @property
+    def height(self):
+        return CHART_ROW_HEIGHT * len(self.themes)
+
+    @property
+    def rows(self):
+        for index, theme in enumerate(self.themes):
+            top = index * CHART_ROW_HEIGHT
+            count = theme.current_municipalities
+            width = round(100 * count / self.total) if self.total else 0
+            yield {
+                "label": localized(theme, "name"),
+                "count": count,
+                "label_y": top + CHART_LABEL_BASELINE,
+                "bar_y": top + CHART_BAR_TOP,
+                "text_y": top + CHART_BAR_TOP + CHART_BAR_HEIGHT - 4,
+                "width": width,
+                "value_inside": width >= CHART_VALUE_INSIDE_FROM,
+            }
+
+    @property
+    def summary(self):
+        """The chart in one sentence, for its accessible name."""
+        parts = "; ".join(
+            _("%(theme)s %(count)s") % {"theme": localized(theme, "name"), "count": theme.current_municipalities}
+            for theme in self.themes
+        )
+        return _("Stapeldiagram, antal kommuner av %(total)s med ett medborgarlöfte som gäller i år: %(parts)s.") % {
+            "total": self.total,
+            "parts": parts,
+        }
+
+
+# --- Follow-up in time, per kommun ---
+
+
+@dataclass
+class FollowUpFigures:
+    """Activity-years of the compared years for one kommun (or the whole country); see the module docstring."""
+
+    due: int = 0  # activity-years to follow up, examples left out
+    in_time: int = 0
+    late: int = 0
+    examples: int = 0  # activity-years whose follow-up is an invented example: not in `due`
+
+    @property
+    def missing(self):
+        return self.due - self.in_time - self.late
+
+    @property
+    def share_in_time(self):
+        """Whole percentage followed up in time, or None when there is nothing to follow up."""
+        if not self.due:
+            return None
+        return round(100 * self.in_time / self.due)
+
+    def add(self, other):
+        self.due += other.due
+        self.in_time += other.in_time
+        self.late += other.late
+        self.examples += other.examples
+
+
+def follow_up_figures(*, years):
+    """{municipality id: FollowUpFigures} for the given (due) years. Three queries.
+
+    Kommuner without any activity-year in those years are not in the result.
+    """
+    figures = defaultdict(FollowUpFigures)
+    if not years:
+        return {}
+    first, last = years[0], years[-1]
+
+    # 1. Activities per published period overlapping the years: each counts once for every compared year
+    #    that its period covers.
+    activities = {}
+    per_period = (
+        Activity.objects.filter(
+            focus_area__period__publication=Publication.PUBLISHED,
+            focus_area__period__start_year__lte=last,
+            focus_area__period__end_year__gte=first,
+        )
+        .order_by()
+        .values(
+            "focus_area__period",
+            "focus_area__period__municipality",
+            "focus_area__period__start_year",
+            "focus_area__period__end_year",
+        )
+        .annotate(n=Count("id"))
+    )
+    for row in per_period:
+        start, end = row["focus_area__period__start_year"], row["focus_area__period__end_year"]
+        covered = [year for year in years if start <= year <= end]
+        activities[row["focus_area__period"]] = (row["focus_area__period__municipality"], row["n"])
+        figures[row["focus_area__period__municipality"]].due += row["n"] * len(covered)
+
+    # 2. Years whose published follow-up is an example: all of the period's activities that year are left out.
+    examples = (
+        FollowUp.objects.published()
+        .filter(is_example=True, year__gte=first, year__lte=last)
+        .filter(year__gte=F("period__start_year"), year__lte=F("period__end_year"))
+        .order_by()
+        .values_list("period", flat=True)
+    )
+    for period_id in examples:
+        if period_id in activities:
+            municipality_id, n = activities[period_id]
+            figures[municipality_id].examples += n
+            figures[municipality_id].due -= n
+
+    # 3. Reports in real (not example) published follow-ups of those years, split by publication date. A report
+    #    belongs to an activity of the follow-up's own period and the year lies within it (both checked in
+    #    clean()); the filters repeat that so that no stray row can count beyond `due`.
+    on_time = Q()
+    for year in years:
+        on_time |= Q(follow_up__year=year, follow_up__published_on__lte=follow_up_deadline(year))
+    reports = (
+        ActivityReport.objects.filter(
+            follow_up__publication=Publication.PUBLISHED,
+            follow_up__period__publication=Publication.PUBLISHED,
+            follow_up__is_example=False,
+            follow_up__year__gte=first,
+            follow_up__year__lte=last,
+            activity__focus_area__period=F("follow_up__period"),
+        )
+        .filter(
+            follow_up__year__gte=F("follow_up__period__start_year"),
+            follow_up__year__lte=F("follow_up__period__end_year"),
+        )
+        .order_by()
+        .values("follow_up__period__municipality")
+        .annotate(in_time=Count("id", filter=on_time), late=Count("id", filter=~on_time))
+    )
+    for row in reports:
+        kommun = figures[row["follow_up__period__municipality"]]
+        kommun.in_time += row["in_time"]
+        kommun.late += row["late"]
+    return dict(figures)
+
+
+# --- The national overview ---
+
+
+@dataclass
+class PoliceAreaGroup:
+    police_area: object
+    municipalities: list = field(default_factory=list)
+
+
+@dataclass
+class CountyGroup:
+    county: str
+    police_areas: list = field(default_factory=list)
+
+
+@dataclass
+class NationalOverview:
+    year: int
+    years: list  # the compared years of the follow-up figures
+    counties: list  # CountyGroup, each with PoliceAreaGroup, each with its kommuner
+    municipality_count: int
+    in_force_count: int
+    themes: list
+    total: FollowUpFigures
+
+    @property
+    def chart(self):
+        return ThemeChart(themes=self.themes, total=self.in_force_count)
+
+    @property
+    def years_label(self):
+        if not self.years:
+            return ""
+        if len(self.years) == 1:
+            return str(self.years[0])
+        return f"{self.years[0]}–{self.years[-1]}"
+
+    @property
+    def deadline(self):
+        """The deadline of the last compared year; the page names its day and month."""
+        return follow_up_deadline(self.years[-1]) if self.years else None
+
+    @property
+    def has_examples(self):
+        return self.total.examples > 0
+
+
+def national_overview(*, today):
+    """Everything the overview page shows. Five queries, whatever the number of kommuner and periods.
+
+    Kommuner are grouped by county and then by police area, each level in Swedish alphabetical order; each
+    kommun carries `in_force` (the published period in force this year: its years, or None), `latest_years`
+    (its latest published period's years, for kommuner without one in force) and `figures`.
+    """
+    year = today.year
+    years = compared_years(today=today)
+    published = PromisePeriod.objects.published().filter(municipality=OuterRef("pk")).order_by("-start_year")
+    in_force = published.filter(start_year__lte=year, end_year__gte=year)
+    municipalities = list(
+        Municipality.objects.select_related("police_area")
+        .annotate(
+            in_force_start=Subquery(in_force.values("start_year")[:1]),
+            in_force_end=Subquery(in_force.values("end_year")[:1]),
+            latest_start=Subquery(published.values("start_year")[:1]),
+            latest_end=Subquery(published.values("end_year")[:1]),
+        )
+        .order_by()
+    )
+    figures = follow_up_figures(years=years)
+    total = FollowUpFigures()
+    by_county = defaultdict(lambda: defaultdict(list))
+    for municipality in municipalities:
+        municipality.in_force_years = _years_label(municipality.in_force_start, municipality.in_force_end)
+        municipality.latest_years = _years_label(municipality.latest_start, municipality.latest_end)
+        municipality.figures = figures.get(municipality.pk, FollowUpFigures())
+        total.add(municipality.figures)
+        by_county[municipality.county][municipality.police_area].append(municipality)
+    counties = [
+        CountyGroup(
+            county=county,
+            police_areas=[
+                PoliceAreaGroup(
+                    police_area=area,
+                    municipalities=sorted(members, key=lambda municipality: swedish_sort_key(municipality.name)),
+                )
+                for area, members in sorted(areas.items(), key=lambda item: swedish_sort_key(item[0].name))
+            ],
+        )
+        for county, areas in sorted(by_county.items(), key=lambda item: swedish_sort_key(item[0]))
+    ]
+    in_force_count = sum(1 for municipality in municipalities if municipality.in_force_start is not None)
+    return NationalOverview(
+        year=year,
+        years=years,
+        counties=counties,
+        municipality_count=len(municipalities),
+        in_force_count=in_force_count,
+        themes=theme_counts(today=today),
+        total=total,
+    )
+
+
+def _years_label(start, end):
+    if start is None:
+        return None
+    return str(start) if start == end else f"{start}–{end}"
+
+
+# --- One theme across kommuner ---
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    pk: int
+    municipality_id: int
+    start_year: int
+    end_year: int
+
+    @property
+    def years_label(self):
+        return _years_label(self.start_year, self.end_year)
+
+
+@dataclass
+class ThemeMunicipality:
+    municipality: object
+    period: object  # `theme_focus_areas` (the theme's only), each with `activity_list`, each with `latest`
+    other_periods: list  # PeriodRef: the kommun's other published periods with the theme, latest first
+
+    @property
+    def activities(self):
+        return [activity for focus_area in self.period.theme_focus_areas for activity in focus_area.activity_list]
+
+
+@dataclass
+class ThemeDetail:
+    ongoing: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    ended: list = field(default_factory=list)
+
+    @property
+    def municipality_count(self):
+        return len(self.ongoing) + len(self.upcoming) + len(self.ended)
+
+    @property
+    def group_count(self):
+        return sum(1 for group in (self.ongoing, self.upcoming, self.ended) if group)
+
+    @property
+    def has_examples(self):
+        groups = (self.ongoing, self.upcoming, self.ended)
+        return any(
+            activity.latest is not None and activity.latest.is_example
+            for group in groups
+            for entry in group
+            for activity in entry.activities
+        )
+
+
+def _shown_period(periods, year):
+    """The one period a kommun is shown with: the one in force, else the next to come, else the latest."""
+    in_force = [period for period in periods if period.start_year <= year <= period.end_year]
+    if in_force:
+        return max(in_force, key=lambda period: period.start_year)
+    upcoming = [period for period in periods if period.start_year > year]
+    if upcoming:
+        return min(upcoming, key=lambda period: period.start_year)
+    return max(periods, key=lambda period: period.start_year)
+
+
+def theme_detail(*, theme, today):
+    """Each kommun with a published period that has a focus area in the theme: one period in full (the theme's
+    focus areas, their activities and each activity's latest published status) and links to the others.
+
+    One period per kommun keeps the page the same size however many years of promises there are. Grouped into
+    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Six queries.
+    """
+    # Light rows first (four columns, however many periods), to choose the one period per kommun to load in full.
+    refs = [
+        PeriodRef(pk=pk, municipality_id=municipality_id, start_year=start_year, end_year=end_year)
+        for pk, municipality_id, start_year, end_year in PromisePeriod.objects.published()
+        .filter(pk__in=FocusArea.objects.filter(theme=theme).values("period"))
+        .order_by("-start_year")
+        .values_list("pk", "municipality_id", "start_year", "end_year")
+    ]
+    by_municipality = defaultdict(list)
+    for ref in refs:
+        by_municipality[ref.municipality_id].append(ref)
+    shown_ids = [_shown_period(group, today.year).pk for group in by_municipality.values()]
+    published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
+        "follow_up"
+    )
+    activities = Activity.objects.prefetch_related(
+        Prefetch("reports", queryset=published_reports, to_attr="published_reports")
+    )
+    # Prefetched into plain lists (to_attr): a related manager's .all() copies a queryset each time it is called,
+    # which adds up over hundreds of kommuner.
+    focus_areas = FocusArea.objects.filter(theme=theme).prefetch_related(
+        Prefetch("activities", queryset=activities, to_attr="activity_list")
+    )
+    shown = (
+        PromisePeriod.objects.filter(pk__in=shown_ids)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("focus_areas", queryset=focus_areas, to_attr="theme_focus_areas"),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.filter(publication=Publication.PUBLISHED).order_by("year"),
+                to_attr="published_follow_ups",
+            ),
+        )
+    )
+    detail = ThemeDetail()
+    groups = {
+        PeriodPhase.ONGOING: detail.ongoing,
+        PeriodPhase.UPCOMING: detail.upcoming,
+        PeriodPhase.ENDED: detail.ended,
+    }
+    for period in sorted(shown, key=lambda period: swedish_sort_key(period.municipality.name)):
+        # The period page's timeline, for the theme's activities only.
+        period.current_phase = period.phase(today)
+        year_cells = period_years(period=period, today=today)
+        for focus_area in period.theme_focus_areas:
+            for activity in focus_area.activity_list:
+                activity.latest = latest_report(activity_timeline(activity=activity, year_cells=year_cells))
+        others = [other for other in by_municipality[period.municipality_id] if other.pk != period.pk]
+        groups[period.current_phase].append(
+            ThemeMunicipality(municipality=period.municipality, period=period, other_periods=others)
+        )
+    return detail
