@@ -2,14 +2,16 @@ from django.urls import path
 
 from promises import feeds
 from promises.views import feeds as feed_views
-from promises.views import periods, themes
+from promises.views import periods, search, themes
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
 FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
 
 # Pages across kommuner; each area keeps its own list. Before the kommun pages below, whose /<kommun>/ would
 # otherwise match them (the slugs are reserved in portal.models.RESERVED_SLUGS).
-search_patterns = []
+search_patterns = [
+    path("sok/", search.search, name="search"),
+]
 theme_patterns = [
     path("teman/", themes.theme_list, name="theme_list"),
     path("teman/<slug:slug>/", themes.theme_detail, name="theme_detail"),
