@@ -342,7 +342,7 @@ def test_kommuner_whose_texts_are_missing_exist_without_a_period(loaded):
         assert not PromisePeriod.objects.filter(municipality__slug=slug).exists()
 
 
-def test_the_eight_national_themes_exist_with_a_description(loaded):
+def test_the_national_themes_exist_with_a_description(loaded):
     assert set(Theme.objects.values_list("slug", flat=True)) == {
         "droger",
         "trafik",
@@ -352,6 +352,12 @@ def test_the_eight_national_themes_exist_with_a_description(loaded):
         "tillganglighet-och-fortroende",
         "prostitution-och-manniskohandel",
         "grannsamverkan",
+        "unga-och-brott",
+        "kriminella-natverk",
+        "skadegorelse-och-klotter",
+        "inbrott-och-stolder",
+        "alkohol-och-ordningsstorningar",
+        "hedersrelaterat-vald-och-fortryck",
     }
     assert all(Theme.objects.values_list("description", flat=True))
 
