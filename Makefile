@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content demo-accounts bench-documents lint format clean
+.PHONY: run test install install-test migrate content demo-accounts bench bench-documents lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: demo-accounts
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every public page type under gunicorn with production settings, on SQLite and PostgreSQL, loaded with the
+# synthetic nation, beside the server's floor; writes docs/performance.md (bench/run.py; installs wrk with apt).
+bench: install
+	$(BIN)/python bench/run.py
 
 # First and repeated PDF requests on the Västerbotten content; writes docs/performance.md.
 bench-documents: content

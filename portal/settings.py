@@ -197,3 +197,6 @@ LOGGING = {
 }
 
 SITE_NAME = env_str("SITE_NAME", "Medborgarlöften")
+
+# django-ratelimit's switch. Only the benchmark turns it off: all its load comes from one address.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from portal import views
+from portal import health, views
 from portal.converters import YearConverter
 
 register_converter(YearConverter, "year")
@@ -10,6 +10,7 @@ register_converter(YearConverter, "year")
 # Not translated: the admin is for Swedish officials, and machine-read files keep one address.
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("livez", health.livez, name="livez"),
     path("", include("promises.urls_machine")),
 ]
 

@@ -234,22 +234,35 @@ def _places(rng, size, today, municipalities, counts):
 
 
 def _surveys(rng, size, today, municipalities, counts):
-    """One survey per ten kommuner, closed a year ago with results published, sharing all the responses."""
+    """One survey per ten kommuner, closed a year ago with results published, sharing all the responses; and
+    one open survey for the first ten kommuner, for the benchmark's submissions."""
     groups = [municipalities[i : i + 10] for i in range(0, len(municipalities), 10)]
     surveys = Survey.objects.bulk_create(
-        Survey(
-            title=f"Trygghetsundersökning {today.year - 1}, grupp {n}",
-            slug=f"syntetisk-enkat-{n:02d}",
-            introduction="Syntetisk enkät för prestandatest.",
-            opens_on=date(today.year - 1, 3, 1),
-            closes_on=date(today.year - 1, 4, 30),
-            results_published=True,
-        )
-        for n in range(1, len(groups) + 1)
+        [
+            Survey(
+                title=f"Trygghetsundersökning {today.year - 1}, grupp {n}",
+                slug=f"syntetisk-enkat-{n:02d}",
+                introduction="Syntetisk enkät för prestandatest.",
+                opens_on=date(today.year - 1, 3, 1),
+                closes_on=date(today.year - 1, 4, 30),
+                results_published=True,
+            )
+            for n in range(1, len(groups) + 1)
+        ]
+        + [
+            Survey(
+                title=f"Trygghetsundersökning {today.year} (öppen)",
+                slug="syntetisk-enkat-oppen",
+                introduction="Syntetisk enkät för prestandatest.",
+                opens_on=today - timedelta(days=30),
+                closes_on=today + timedelta(days=60),
+            )
+        ]
     )
+    closed = surveys[:-1]
     Survey.municipalities.through.objects.bulk_create(
         Survey.municipalities.through(survey=survey, municipality=municipality)
-        for survey, group in zip(surveys, groups, strict=True)
+        for survey, group in zip(surveys, [*groups, groups[0]], strict=True)
         for municipality in group
     )
     counts.add(Survey, len(surveys))
@@ -282,7 +295,7 @@ def _surveys(rng, size, today, municipalities, counts):
     written = 0
     while written < size.responses:
         batch = min(BATCH, size.responses - written)
-        picks = [(rng.randrange(len(surveys))) for _ in range(batch)]
+        picks = [rng.randrange(len(closed)) for _ in range(batch)]
         responses = Response.objects.bulk_create(
             Response(
                 survey=surveys[n],
