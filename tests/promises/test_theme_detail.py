@@ -199,3 +199,11 @@ def test_theme_page_query_count_does_not_grow_with_kommuner(resident, django_ass
         response = resident.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="theme-municipality"') == kommuner
+
+
+def test_period_page_links_a_focus_areas_theme_to_the_theme_page(resident, trafik):
+    period, _ = make_themed_period(theme=trafik)
+
+    content = resident.get(period.get_absolute_url()).content.decode()
+
+    assert 'Tema: <a href="/teman/trafik/">Trafik</a>' in content

@@ -113,3 +113,11 @@ def test_theme_list_query_count_does_not_grow_with_kommuner(resident, django_ass
         response = resident.get(url)
     assert response.status_code == 200
     assert f"{kommuner} kommuner har ett löfte inom temat" in response.content.decode()
+
+
+def test_home_page_links_to_the_themes_and_the_national_overview(resident):
+    content = resident.get(reverse("home")).content.decode()
+
+    assert "Jämför kommuner: teman och översikt" in content
+    assert f'href="{reverse("theme_list")}"' in content
+    assert f'href="{reverse("national_overview")}"' in content
