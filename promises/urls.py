@@ -2,7 +2,7 @@ from django.urls import path
 
 from promises import feeds
 from promises.views import feeds as feed_views
-from promises.views import periods, search, themes
+from promises.views import open_data, periods, search, themes
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
 FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
@@ -29,7 +29,25 @@ feed_patterns = [
     ),
     path("<slug:municipality_slug>/flode/loften.xml", feeds.MunicipalityPeriodFeed(), name="feed_municipality_periods"),
 ]
-open_data_patterns = []
+# Open data: the documentation page and CSV/JSON files for everything, per kommun and per period.
+OPEN_DATA_PERIOD = "oppna-data/<slug:municipality_slug>/<year:start_year>-<year:end_year>"
+open_data_patterns = [
+    path("oppna-data/", open_data.open_data, name="open_data"),
+    path("oppna-data/medborgarloften.csv", open_data.open_data_all_csv, name="open_data_all_csv"),
+    path("oppna-data/medborgarloften.json", open_data.open_data_all_json, name="open_data_all_json"),
+    path(
+        "oppna-data/<slug:municipality_slug>.csv",
+        open_data.open_data_municipality_csv,
+        name="open_data_municipality_csv",
+    ),
+    path(
+        "oppna-data/<slug:municipality_slug>.json",
+        open_data.open_data_municipality_json,
+        name="open_data_municipality_json",
+    ),
+    path(OPEN_DATA_PERIOD + ".csv", open_data.open_data_period_csv, name="open_data_period_csv"),
+    path(OPEN_DATA_PERIOD + ".json", open_data.open_data_period_json, name="open_data_period_json"),
+]
 
 # One kommun's pages.
 municipality_patterns = [

@@ -1,0 +1,123 @@
+"""Open data: the documentation page, the CSV and JSON downloads, and the DCAT-AP-SE catalogue."""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+
+from portal.models import Municipality
+from promises import dcat
+from promises import open_data as data
+from promises.models import PromisePeriod, Publication
+
+
+def open_data(request):
+    periods = (
+        PromisePeriod.objects.published()
+        .select_related("municipality")
+        .only("start_year", "end_year", "municipality__name", "municipality__official_name", "municipality__slug")
+        .order_by("municipality__name", "municipality_id", "start_year")
+    )
+    downloads = [
+        {"municipality": municipality_periods[0].municipality, "periods": municipality_periods}
+        for municipality_periods in (
+            list(group) for _key, group in groupby(periods, key=lambda period: period.municipality_id)
+        )
+    ]
+    fields = [
+        {"level": label, "fields": [(field, data.field_description(field)) for field in level_fields]}
+        for _level, label, level_fields in data.fields_by_level()
+    ]
+    return render(
+        request,
+        "promises/open_data.html",
+        {
+            "downloads": downloads,
+            "fields": fields,
+            "header_line": data.CSV_DELIMITER.join(data.FIELD_NAMES),
+            "license_url": data.LICENSE_DEED_URL,
+            "license_name": data.LICENSE_NAME,
+        },
+    )
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/")
+
+
+def _source_url(request):
+    with translation.override(settings.LANGUAGE_CODE):
+        return request.build_absolute_uri(reverse("open_data"))
+
+
+def _download(request, periods, name_parts, extension):
+    reports = data.published_reports()
+    if extension == "csv":
+        chunks = data.iter_csv(periods, reports, base_url=_base_url(request))
+        content_type = data.CSV_CONTENT_TYPE
+    else:
+        chunks = data.iter_json(periods, reports, base_url=_base_url(request), source_url=_source_url(request))
+        content_type = data.JSON_CONTENT_TYPE
+    response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=content_type)
+    name = data.filename(*name_parts, extension=extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Public data: any web page may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_data_all_csv(request):
+    return _download(request, data.published_periods(), [], "csv")
+
+
+def open_data_all_json(request):
+    return _download(request, data.published_periods(), [], "json")
+
+
+def _municipality_with_data(municipality_slug):
+    # A kommun without a published promise has no file: it would say nothing, and drafts are never offered.
+    return get_object_or_404(
+        Municipality.objects.filter(promise_periods__publication=Publication.PUBLISHED).distinct().only("slug"),
+        slug=municipality_slug,
+    )
+
+
+def open_data_municipality_csv(request, municipality_slug):
+    municipality = _municipality_with_data(municipality_slug)
+    periods = data.published_periods().filter(municipality=municipality)
+    return _download(request, periods, [municipality.slug], "csv")
+
+
+def open_data_municipality_json(request, municipality_slug):
+    municipality = _municipality_with_data(municipality_slug)
+    periods = data.published_periods().filter(municipality=municipality)
+    return _download(request, periods, [municipality.slug], "json")
+
+
+def _published_period(municipality_slug, start_year, end_year):
+    period = get_object_or_404(
+        PromisePeriod.objects.published().only("pk"),
+        municipality__slug=municipality_slug,
+        start_year=start_year,
+        end_year=end_year,
+    )
+    return data.published_periods().filter(pk=period.pk)
+
+
+def open_data_period_csv(request, municipality_slug, start_year, end_year):
+    periods = _published_period(municipality_slug, start_year, end_year)
+    return _download(request, periods, [municipality_slug, start_year, end_year], "csv")
+
+
+def open_data_period_json(request, municipality_slug, start_year, end_year):
+    periods = _published_period(municipality_slug, start_year, end_year)
+    return _download(request, periods, [municipality_slug, start_year, end_year], "json")
+
+
+def open_data_catalogue(request):
+    """The DCAT-AP-SE catalogue that Sweden's data portal (dataportal.se) harvests."""
+    document = dcat.catalogue_rdf(base_url=_base_url(request))
+    return HttpResponse(document, content_type="application/rdf+xml; charset=utf-8")
