@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal.models import Coordinator, Municipality, PoliceArea
+from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from promises.admin_mixins import ScopedAdmin, ScopedMixin
 
 
@@ -69,3 +71,90 @@ class CoordinatorAdmin(admin.ModelAdmin):
     @admin.display(description=_("kommuner"))
     def kommuner(self, obj):
         return ", ".join(municipality.name for municipality in obj.municipalities.all())
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """Reports of accessibility problems: for national administrators only, never for coordinators.
+
+    They may hold an e-mail address or a phone number, and they are about the website, not about a kommun's
+    promises, so no coordinator needs them. Checked here and not only through permissions, so that a
+    permission given by mistake does not open them.
+    """
+
+    list_display = ["__str__", "page", "submitted_on", "wants_answer", "handled"]
+    list_filter = ["handled", "submitted_on"]
+    search_fields = ["problem", "page", "note"]
+    date_hierarchy = "submitted_on"
+    readonly_fields = ["submitted_on", "page", "page_link", "problem", "email", "phone", "language"]
+    actions = ["mark_handled", "mark_not_handled"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["submitted_on", "page_link", "problem", "language"],
+                "description": _(
+                    "Skickad via formuläret på tillgänglighetsredogörelsen. Visas aldrig för allmänheten och "
+                    "raderas automatiskt efter den tid som står i redogörelsen (manage.py "
+                    "delete_old_accessibility_feedback)."
+                ),
+            },
+        ),
+        (
+            _("Vill ha svar"),
+            {
+                "fields": ["email", "phone"],
+                "description": _("Används bara för att svara personen. Tomt om hen inte vill ha svar."),
+            },
+        ),
+        (_("Hantering"), {"fields": ["handled", "note"]}),
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        # Feedback comes from the public form, never from the admin.
+        return False
+
+    @admin.display(description=_("vill ha svar"), boolean=True)
+    def wants_answer(self, obj):
+        return bool(obj.email or obj.phone)
+
+    @admin.display(description=_("sida"))
+    def page_link(self, obj):
+        if not obj.page:
+            return _("(ingen sida angiven)")
+        return format_html('<a href="{}">{}</a>', obj.page, obj.page)
+
+    def _mark(self, request, queryset, *, handled):
+        count = queryset.update(handled=handled)
+        message = (
+            ngettext(
+                "%(count)d synpunkt markerades som hanterad.", "%(count)d synpunkter markerades som hanterade.", count
+            )
+            if handled
+            else ngettext(
+                "%(count)d synpunkt markerades som inte hanterad.",
+                "%(count)d synpunkter markerades som inte hanterade.",
+                count,
+            )
+        )
+        self.message_user(request, message % {"count": count})
+
+    @admin.action(description=_("Markera valda som hanterade"))
+    def mark_handled(self, request, queryset):
+        self._mark(request, queryset, handled=True)
+
+    @admin.action(description=_("Markera valda som inte hanterade"))
+    def mark_not_handled(self, request, queryset):
+        self._mark(request, queryset, handled=False)

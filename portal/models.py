@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A kommun's page lives at /<slug>/, so a slug must never shadow one of the portal's own top-level paths.
@@ -166,3 +167,31 @@ class Coordinator(models.Model):
             user.save(update_fields=["is_staff"])
         group, _created = Group.objects.get_or_create(name=COORDINATOR_GROUP)
         user.groups.add(group)
+
+
+class AccessibilityFeedback(models.Model):
+    """Someone tells us about an accessibility problem (lag 2018:1937 requires a way to do so).
+
+    Read by national administrators only, never public, deleted after FEEDBACK_RETENTION_DAYS
+    (portal/accessibility.py; manage.py delete_old_accessibility_feedback).
+    """
+
+    page = models.CharField(
+        _("sida"), max_length=500, blank=True, help_text=_("Adressen till sidan det gäller, på den här webbplatsen.")
+    )
+    problem = models.TextField(_("problemet"))
+    # Only if the sender wants an answer; used for nothing else.
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    language = models.CharField(_("språk"), max_length=10, blank=True, help_text=_("Sidans språk när det skickades."))
+    submitted_on = models.DateField(_("inskickat"), default=timezone.localdate)
+    handled = models.BooleanField(_("hanterad"), default=False)
+    note = models.TextField(_("intern anteckning"), blank=True)
+
+    class Meta:
+        verbose_name = _("synpunkt om tillgänglighet")
+        verbose_name_plural = _("synpunkter om tillgänglighet")
+        ordering = ["handled", "-submitted_on", "-pk"]
+
+    def __str__(self):
+        return self.problem if len(self.problem) <= 60 else self.problem[:59] + "…"

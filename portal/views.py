@@ -1,10 +1,15 @@
 from django.db.models import Prefetch
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 
+from portal import accessibility
+from portal.forms import AccessibilityFeedbackForm, page_on_this_site
 from portal.models import Municipality, PoliceArea
+from portal.public_forms import rate_limit_response
 from promises.models import FollowUp, PromisePeriod
 from surveys.models import Dialogue
 
@@ -100,3 +105,54 @@ def rate_limited(request, exception):
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"
     return response
+
+
+# Nobody reports more than a handful of accessibility problems in ten minutes; a script does.
+ACCESSIBILITY_FEEDBACK_RATE = "5/10m"
+
+
+def accessibility_statement(request):
+    """Tillgänglighetsredogörelse, as lag (2018:1937) requires; its dates live in portal/accessibility.py."""
+    return render(
+        request,
+        "portal/accessibility_statement.html",
+        {
+            "assessed_on": accessibility.ASSESSED_ON,
+            "reviewed_on": accessibility.REVIEWED_ON,
+            "published_on": accessibility.PUBLISHED_ON,
+            "retention_days": accessibility.FEEDBACK_RETENTION_DAYS,
+            "digg_report_url": accessibility.DIGG_REPORT_URL,
+        },
+    )
+
+
+# Never cached: each visitor's form carries its own double-submit token.
+@never_cache
+@ratelimit(key="ip", rate=ACCESSIBILITY_FEEDBACK_RATE, method="POST", block=False)
+def accessibility_feedback(request):
+    if limited := rate_limit_response(request):
+        return limited
+    host = request.get_host()
+    if request.method == "POST":
+        form = AccessibilityFeedbackForm(request.POST, host=host)
+        if form.is_valid():
+            # A bot's or a repeated submit is dropped without a word: the sender sees the same thanks.
+            form.submit(language=translation.get_language())
+            return redirect("accessibility_feedback_thanks")
+    else:
+        # Linked from every page's footer with that page's address; anything else in ?sida= is ignored.
+        page = page_on_this_site(request.GET.get("sida"), host=host)
+        form = AccessibilityFeedbackForm(initial={"page": page or ""}, host=host)
+    return render(
+        request,
+        "portal/accessibility_feedback.html",
+        {"form": form, "retention_days": accessibility.FEEDBACK_RETENTION_DAYS},
+    )
+
+
+def accessibility_feedback_thanks(request):
+    return render(
+        request,
+        "portal/accessibility_feedback_thanks.html",
+        {"retention_days": accessibility.FEEDBACK_RETENTION_DAYS},
+    )
