@@ -30,7 +30,7 @@ def theme_detail(request, slug):
         return render(
             request,
             "promises/theme_not_found.html",
-            {"slug": slug, "themes": overview.theme_counts(today=timezone.localdate())},
+            {"slug": slug, "themes": overview.themes_in_order()},
             status=404,
         )
     today = timezone.localdate()
