@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from promises import open_data
 from promises.models import ReportStatus
@@ -20,6 +21,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _swedish_addresses():
+    # A request to /en/… leaves English active in the test thread, and reverse() would then give /en/ paths.
+    with translation.override("sv"):
+        yield
 
 
 def content(response):
