@@ -2,8 +2,8 @@
 
 Only published content: periods from PromisePeriod.objects.published(), follow-ups from
 FollowUp.objects.published() (which also needs the period published), dialogues from Dialogue.objects.published().
-lastmod is the real change time where the data has one (Django's `updated_at` on periods and follow-ups); pages
-whose change time is unknown (the portal's own pages, dialogues) have none rather than a made-up one.
+lastmod is the real change time where the data has one (`updated_at` on periods and follow-ups); pages whose
+change time is unknown (the portal's own pages, themes, dialogues) have none rather than a made-up one.
 One query per sitemap whatever the number of rows.
 """
 
@@ -12,12 +12,15 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from portal.models import Municipality
-from promises.models import FollowUp, PromisePeriod
+from promises.models import FollowUp, PromisePeriod, Theme
 from surveys.models import Dialogue
 
 # The portal's pages that are not rows in the database, by URL name.
 STATIC_PAGES = [
     "home",
+    "theme_list",
+    "national_overview",
+    "open_data",
     "feed_list",
     "dialogue_list",
     "unsafe_place_list",
@@ -89,6 +92,16 @@ class FollowUpSitemap(_BothLanguages):
         return follow_up.updated_at
 
 
+class ThemeSitemap(_BothLanguages):
+    """One page per national theme, across kommuner."""
+
+    def items(self):
+        return Theme.objects.order_by("slug")
+
+    def location(self, theme):
+        return reverse("theme_detail", kwargs={"slug": theme.slug})
+
+
 class DialogueSitemap(_BothLanguages):
     def items(self):
         return Dialogue.objects.published().order_by("starts_at", "pk")
@@ -99,5 +112,6 @@ SITEMAPS = {
     "kommuner": MunicipalitySitemap,
     "loften": PeriodSitemap,
     "uppfoljningar": FollowUpSitemap,
+    "teman": ThemeSitemap,
     "dialoger": DialogueSitemap,
 }

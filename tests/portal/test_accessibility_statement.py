@@ -166,6 +166,8 @@ def test_every_page_links_to_the_statement_and_the_feedback_form_in_its_footer(r
 
     footer = response.content.decode().split('<footer class="site-footer">')[1]
     assert FOOTER_LINK in footer
+    for link in ["/om/", "/lattlast/", "/oppna-data/", "/flode/"]:
+        assert f'href="{link}"' in footer, link
     # The form is linked with the page's own address, so that it is filled in already.
     assert f'href="/tillganglighet/synpunkt/?sida={path}"' in footer
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from promises.models import FollowUp, PromisePeriod
 from promises.sitemaps import STATIC_PAGES
 from surveys.models import Dialogue
-from tests.factories import make_follow_up, make_municipality, make_period
+from tests.factories import make_follow_up, make_municipality, make_period, make_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,7 @@ def content():
     draft_period = make_period(municipality=vindeln, start_year=2020, end_year=2022, published=False)
     follow_up_of_draft = make_follow_up(draft_period, year=2021)
     dialogue = make_dialogue(vindeln)
+    make_theme(name="Trafik", slug="trafik")
     draft_dialogue = make_dialogue(vindeln, title="Inte bestämd än", published=False)
     return {
         "vindeln": vindeln,
@@ -89,6 +90,12 @@ def test_sitemap_lists_published_pages_in_both_languages(resident, content):
         "/dialoger/",
         "/platser/",
         "/tillganglighet/",
+        "/om/",
+        "/lattlast/",
+        "/teman/",
+        "/teman/trafik/",
+        "/oversikt/",
+        "/oppna-data/",
         "/vindeln/",
         content["period"].get_absolute_url(),
         content["follow_up"].get_absolute_url(),
@@ -157,11 +164,12 @@ def test_sitemap_query_count_does_not_grow_with_data(resident, django_assert_num
         make_follow_up(period, year=2023)
         make_follow_up(period, year=2024)
         make_dialogue(municipality)
+        make_theme()
 
-    # Kommuner, periods, follow-ups, dialogues: one query each.
-    with django_assert_num_queries(4):
+    # Kommuner, periods, follow-ups, themes, dialogues: one query each.
+    with django_assert_num_queries(5):
         root = sitemap(resident)
-    assert len(entries(root)) == 2 * (len(STATIC_PAGES) + count * (1 + 1 + 2 + 1))
+    assert len(entries(root)) == 2 * (len(STATIC_PAGES) + count * (1 + 1 + 2 + 1 + 1))
 
 
 def robots(client):
