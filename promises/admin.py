@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from promises.admin_import import FollowUpImportAdminMixin
 from promises.admin_mixins import (
     URL_FORMFIELD,
     ApprovableAdminMixin,
@@ -389,7 +390,9 @@ class ActivityReportInline(ScopedMixin, admin.StackedInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
+class FollowUpAdmin(
+    FollowUpImportAdminMixin, ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin
+):
     list_display = [
         "__str__",
         "year",
@@ -406,7 +409,7 @@ class FollowUpAdmin(ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, Simp
     view_on_site = True
     inlines = [ActivityReportInline]
     publication_fields = ("publication", "published_on", "is_example")
-    actions = ["export_csv"]
+    actions = ["export_csv", "export_import_format"]
 
     add_fieldsets = [
         (
