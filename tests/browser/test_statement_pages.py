@@ -11,6 +11,7 @@ from tests.browser.conftest import VIEWPORTS
 from tests.browser.test_accessibility import (
     _OUTLINE_SCRIPT,
     _OVERFLOW_SCRIPT,
+    PAGES,
     format_violations,
     heading_outline_problems,
 )
@@ -28,13 +29,15 @@ def _no_rate_limit_left_over():
     cache.clear()
 
 
-PAGES = [
+STATEMENT_PAGES = [
     "/tillganglighet/",
     "/tillganglighet/synpunkt/?sida=/umea/",
     "/tillganglighet/synpunkt/tack/",
     "/flode/",
 ]
-PATHS = PAGES + ["/en" + path for path in PAGES]
+PATHS = STATEMENT_PAGES + ["/en" + path for path in STATEMENT_PAGES]
+# The statement says every kind of public page is checked in English too: test_accessibility.py's pages at /en/.
+ENGLISH_PAGES = [("/en" + path, status) for path, status in PAGES]
 
 
 def assert_accessible(visit, where):
@@ -53,6 +56,16 @@ def assert_accessible(visit, where):
 def test_page_has_no_axe_violations_and_a_sound_outline(open_page, path, viewport):
     visit = open_page(path, viewport)
     assert visit.response.status == 200
+
+    assert_accessible(visit, f"{path} at {viewport} ({visit.size})")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("path", "status"), ENGLISH_PAGES, ids=[path for path, _ in ENGLISH_PAGES])
+def test_english_page_has_no_axe_violations_and_a_sound_outline(open_page, path, status, viewport):
+    visit = open_page(path, viewport)
+    assert visit.response.status == status
+    assert visit.page.evaluate("() => document.documentElement.lang") == "en"
 
     assert_accessible(visit, f"{path} at {viewport} ({visit.size})")
 
