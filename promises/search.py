@@ -21,6 +21,7 @@ ts_headline marks hits with two private-use characters (START/STOP below) rather
 output can be escaped like any other user text before the marks become <mark>.
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ class SearchResult:
     municipality: str
     period: str  # "2023–2025", or "" for a dialogue
     year: int | None  # the follow-up's year
-    date: object  # a dialogue's start (datetime), else None
+    date: datetime.datetime | None  # a dialogue's start
     is_example: bool
 
 
@@ -325,9 +326,10 @@ class _PostgresBackend:
     def excerpt(self, source, obj):
         return _marks_to_html(obj.excerpt_marked.strip())
 
-    def title(self, source, obj, plain):
+    def title(self, obj, plain):
         marked = getattr(obj, "title_marked", None) or ""
-        # ts_headline leaves out what its parser takes for an HTML tag; a title is shown whole or not marked.
+        # Not the title field (a blank title's stand-in, a report's activity), or ts_headline left out what its
+        # parser took for an HTML tag: a title is shown whole, unmarked if need be.
         if marked.replace(START, "").replace(STOP, "") != plain:
             return escape(plain)
         return _marks_to_html(marked)
@@ -369,7 +371,7 @@ class _FallbackBackend:
         text = " · ".join(value for field in source.excerpt_fields if (value := getattr(obj, field)))
         return _mark_words(_window(text, self.words), self.words)
 
-    def title(self, source, obj, plain):
+    def title(self, obj, plain):
         return _mark_words(plain, self.words)
 
 
@@ -452,10 +454,9 @@ def _result(source, obj, backend):
 
 def _title(source, obj, plain, backend):
     """An English title where one is written and the page is English; else the Swedish one with its hits marked."""
-    if source.title_field and hasattr(obj, f"{source.title_field}_en"):
-        shown = localized(obj, source.title_field)
-        if shown and shown.lang != "sv":
+    field = source.title_field
+    if field and getattr(obj, f"{field}_en", ""):
+        shown = localized(obj, field)
+        if shown.lang != "sv":
             return escape(shown), shown.lang
-    if source.title_field and getattr(obj, source.title_field):
-        return backend.title(source, obj, plain), "sv"
-    return (_mark_words(plain, backend.words) if isinstance(backend, _FallbackBackend) else escape(plain)), "sv"
+    return backend.title(obj, plain), "sv"

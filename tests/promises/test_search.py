@@ -581,6 +581,18 @@ def test_search_works_in_english(resident, umea):
     assert 'action="/en/sok/"' in content
 
 
+def test_english_page_shows_an_english_title_where_one_is_written(resident, umea):
+    period = make_period(municipality=umea)
+    make_activity(make_focus_area(period), title="Mopeder", title_en="Mopeds <b>", text="Kontroll av mopeder.")
+
+    response = resident.get("/en/sok/", {"q": "mopeder"})
+
+    hit = _hits(response)[0]
+    assert (hit.title, hit.title_lang) == ("Mopeds &lt;b&gt;", "en")
+    assert f'<a href="{hit.url}">Mopeds &lt;b&gt;</a>' in response.content.decode()
+    assert _hits(resident.get(URL, {"q": "mopeder"}))[0].title == "<mark>Mopeder</mark>"
+
+
 def test_every_page_has_the_search_box_in_the_header(resident, umea):
     for path in ("/", f"/{umea.slug}/", "/en/"):
         content = resident.get(path).content.decode()
