@@ -106,3 +106,14 @@ def test_page_takes_one_query_however_many_kommuner(resident, django_assert_num_
     with django_assert_num_queries(1):
         html = page(resident)
     assert html.count('<li class="mb-3" id="kommun-') == kommuner
+
+
+def test_kommun_and_period_pages_link_their_files_and_this_page(resident, vasterbotten):
+    kommun = resident.get(reverse("municipality_detail", args=["vindeln"])).content.decode()
+    period = resident.get(reverse("period_detail", args=["vindeln", 2023, 2025])).content.decode()
+
+    for kind in ("csv", "json"):
+        assert f'href="{reverse(f"open_data_municipality_{kind}", args=["vindeln"])}"' in kommun
+    for kind in ("csv", "json"):
+        assert f'href="{reverse(f"open_data_period_{kind}", args=["vindeln", 2023, 2025])}"' in period
+    assert f'href="{reverse("open_data")}"' in kommun and f'href="{reverse("open_data")}"' in period
