@@ -50,6 +50,13 @@ bench: install
 bench-documents: content
 	$(BIN)/python manage.py bench_documents
 
+# English: collect new and changed strings into locale/en and compile the .mo (committed). Never for sv: see the
+# header of locale/en/LC_MESSAGES/django.po. Then translate what is new; tests/portal/test_languages.py fails
+# while any entry is untranslated or fuzzy.
+messages: install
+	$(BIN)/python manage.py makemessages -l en --add-location=file --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

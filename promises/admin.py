@@ -34,12 +34,35 @@ from promises.scoping import is_national_admin
 from promises.services import follow_up_add_missing_reports, follow_up_start, signed_original_record
 from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
 
+# English and lättläst versions sit in a collapsed fieldset of their own: most coordinators write only the Swedish,
+# which stays the official text, and should not have to scroll past empty translation fields to find it.
+TRANSLATIONS = gettext_lazy("Engelska och lättläst")
+TRANSLATIONS_HELP = gettext_lazy(
+    "Frivilligt. Den engelska texten visas på portalens engelska sidor som en inofficiell översättning; lämnas ett "
+    "fält tomt visas den svenska texten. Lättläst är samma innehåll på lättläst svenska: korta meningar, en tanke "
+    "per mening, vanliga ord och förklaringar av svåra ord. Den svenska texten ovan är alltid den som gäller."
+)
+ENGLISH = gettext_lazy("Engelska")
+ENGLISH_HELP = gettext_lazy(
+    "Frivilligt. Visas på portalens engelska sidor som en inofficiell översättning; lämnas ett fält tomt visas den "
+    "svenska texten."
+)
+
+
+def _translations(fields, *, easy_read=True):
+    title, description = (TRANSLATIONS, TRANSLATIONS_HELP) if easy_read else (ENGLISH, ENGLISH_HELP)
+    return (title, {"fields": fields, "classes": ["collapse"], "description": description})
+
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "focus_area_count"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "name_en"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description"]}),
+        _translations(["name_en", "description_en"], easy_read=False),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_focus_area_count=Count("focus_areas"))
@@ -208,9 +231,10 @@ class PromisePeriodAdmin(
                 "description": gettext_lazy(
                     "Skriv av texten ordagrant från det undertecknade dokumentet. Tom rad mellan stycken."
                 ),
-                "fields": ["preamble", "basis", "feedback", "easy_read"],
+                "fields": ["preamble", "basis", "feedback"],
             },
         ),
+        _translations(["title_en", "preamble_en", "basis_en", "feedback_en", "easy_read"]),
         (gettext_lazy("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
         (
             gettext_lazy("Underlag från invånarna"),
@@ -270,16 +294,27 @@ class PromisePeriodAdmin(
             signed_original_record(period=form.instance, user=request.user)
 
 
+ACTIVITY_TRANSLATION_FIELDS = ["title_en", "text_en", ("frequency_en", "target_en"), "easy_read"]
+
+
 class ActivityInline(ScopedMixin, admin.StackedInline):
     model = Activity
     fk_name = "focus_area"
-    fields = [
-        ("order", "title"),
-        "text",
-        "responsible",
-        ("frequency", "target"),
-        ("recurrence", "added_in_extension"),
-        "carried_over_from",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("order", "title"),
+                    "text",
+                    "responsible",
+                    ("frequency", "target"),
+                    ("recurrence", "added_in_extension"),
+                    "carried_over_from",
+                ]
+            },
+        ),
+        _translations(ACTIVITY_TRANSLATION_FIELDS),
     ]
     autocomplete_fields = ["carried_over_from"]
     filter_horizontal = ["responsible"]
@@ -302,7 +337,10 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
     search_fields = ["title", "description", "period__municipality__name"]
     autocomplete_fields = ["period", "theme"]
     inlines = [ActivityInline]
-    fieldsets = [(None, {"fields": ["period", ("order", "title"), "theme", "description"]})]
+    fieldsets = [
+        (None, {"fields": ["period", ("order", "title"), "theme", "description"]}),
+        _translations(["title_en", "description_en"], easy_read=False),
+    ]
 
     def period_of(self, obj):
         return obj.period
@@ -329,6 +367,7 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
         ),
+        _translations(ACTIVITY_TRANSLATION_FIELDS),
         (
             gettext_lazy("Ni sa – vi gjorde"),
             {
@@ -367,7 +406,10 @@ class ActivityReportInline(ScopedMixin, admin.StackedInline):
 
     model = ActivityReport
     formfield_overrides = URL_FORMFIELD
-    fields = ["promise", "status", "done", ("count", "count_label"), "reason", "evidence_url"]
+    fieldsets = [
+        (None, {"fields": ["promise", "status", "done", ("count", "count_label"), "reason", "evidence_url"]}),
+        _translations(["done_en", "reason_en"], easy_read=False),
+    ]
     readonly_fields = ["promise"]
     extra = 0
     can_delete = False
@@ -425,6 +467,7 @@ class FollowUpAdmin(
     ]
     fieldsets = [
         (None, {"fields": ["summary"]}),
+        _translations(["summary_en"], easy_read=False),
         (
             gettext_lazy("Publicering och godkännanden"),
             {

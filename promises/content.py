@@ -515,16 +515,17 @@ def _carry_over(content):
         origin = by_key.get((period.municipality_code, period.extends))
         if origin is None:
             _fail(f"{period.where}.carry_over", _("kräver att extends pekar på en period i innehållsfilerna"))
+        carried = _("överfört från")  # outside the f-strings, so that makemessages finds it
         copied = [
             FocusAreaSpec(
-                where=f"{period.where} ({_('överfört från')} {origin.where})",
+                where=f"{period.where} ({carried} {origin.where})",
                 title=focus_area.title,
                 order=focus_area.order,
                 theme=focus_area.theme,
                 values=dict(focus_area.values),
                 activities=[
                     ActivitySpec(
-                        where=f"{period.where} ({_('överfört från')} {activity.where})",
+                        where=f"{period.where} ({carried} {activity.where})",
                         order=activity.order,
                         values=dict(activity.values),
                         responsible=list(activity.responsible),
