@@ -1,6 +1,8 @@
 """Shared fixtures. Personas are named for who they are and say what they may do."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from portal.models import Organisation
 from tests.factories import (
@@ -24,6 +26,15 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Generated PDFs and uploads go to a fresh folder per test, never into the checkout's media/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _swedish_by_default():
+    # A request to /en/… leaves English active in the test's thread (LocaleMiddleware activates a language and
+    # never deactivates it), so reverse() in the next test would give /en/ addresses. Every test starts in Swedish.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
