@@ -45,3 +45,12 @@ def page_in_languages(context):
                 url = reverse("home")
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.simple_tag
+def lang_span(text):
+    """The text as it is, or in <span lang="…"> when it is not in the page's language (a name inside a sentence)."""
+    attribute = lang_attr(text)
+    if attribute:
+        return format_html("<span{}>{}</span>", attribute, text)
+    return text
