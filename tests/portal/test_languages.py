@@ -322,3 +322,14 @@ def test_every_string_in_the_code_is_in_the_english_translation():
     missing = sorted({(msgid, where) for context, msgid, where in source_strings() if (context, msgid) not in known})
 
     assert missing == [], f"Not in {PO_FILE.name}; run `make messages` and translate: {missing[:10]}"
+
+
+def test_server_error_page_is_static_and_says_it_in_both_languages():
+    # Shown when the portal itself fails, so it cannot depend on templates, the database or the language.
+    html = (BASE / "templates" / "500.html").read_text(encoding="utf-8")
+
+    assert "{%" not in html and "{{" not in html
+    assert document_language(html) == "sv"
+    assert "Något gick fel hos oss" in html
+    assert '<section lang="en">' in html and "Something went wrong on our side" in html
+    assert swedish_words_outside_swedish(html.split('<section lang="en">', 1)[1], allowed=["Medborgarlöften"]) == []
