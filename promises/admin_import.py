@@ -271,6 +271,18 @@ class FollowUpImportAdminMixin:
             return HttpResponseRedirect(import_url)
         if result.errors:
             return self._render(request, FollowUpImportForm(), self._result_context(result), 400)
+        for outcome in result.changed_follow_ups:
+            # The admin's own log too, as for an edit on the follow-up's page ("Senaste händelser").
+            self.log_change(
+                request,
+                outcome.follow_up,
+                ngettext(
+                    "%(count)s rapport ändrad från CSV-filen %(name)s.",
+                    "%(count)s rapporter ändrade från CSV-filen %(name)s.",
+                    outcome.reports,
+                )
+                % {"count": outcome.reports, "name": pending.get("name", "")},
+            )
         level = messages.WARNING if any(o.approvals_withdrawn for o in result.follow_ups.values()) else messages.SUCCESS
         self.message_user(request, " ".join(summary_lines(result, saved=True)), level)
         return HttpResponseRedirect(reverse("admin:promises_followup_changelist"))

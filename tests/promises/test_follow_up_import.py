@@ -547,3 +547,50 @@ def test_the_admin_exports_selected_follow_ups_drafts_too_in_the_import_format(
     rows[0]["done"] = "Ändrat i utkastet."
     import_file(vindeln_coordinator_client, to_csv(rows))
     assert reports_by_activity(draft)[int(rows[0]["activity_id"])].done == "Ändrat i utkastet."
+
+
+def test_the_save_is_in_the_admins_own_log(vindeln_coordinator_client, vasterbotten, coordinator_vindeln):
+    from django.contrib.admin.models import LogEntry
+
+    rows = exported_rows(vindeln_coordinator_client)
+    rows[0]["done"] = "Loggat."
+    rows[1]["done"] = "Också loggat."
+
+    import_file(vindeln_coordinator_client, to_csv(rows), name="vindeln.csv")
+
+    entry = LogEntry.objects.get(user=coordinator_vindeln)
+    assert entry.object_id == str(vindeln_follow_up(vasterbotten, 2023).pk)
+    assert entry.get_change_message() == "2 rapporter ändrade från CSV-filen vindeln.csv."
+
+
+@pytest.mark.parametrize("changed", [3, 12])
+def test_each_changed_report_costs_one_update_and_nothing_more(national_admin, vasterbotten, changed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from promises.follow_up_import import follow_up_import
+    from tests.factories import make_activity
+
+    period = vasterbotten["periods"]["vindeln"]
+    focus_area = period.focus_areas.first()
+    follow_up = vindeln_follow_up(vasterbotten, 2023)
+    for n in range(10):
+        make_report(follow_up, make_activity(focus_area, text=f"Extra aktivitet {n}."))
+    activities = sorted(follow_up.reports.values_list("activity_id", flat=True))
+    data = to_csv(
+        [[pk, "2023", "in_progress" if i < changed else "done"] for i, pk in enumerate(activities)],
+        header=["activity_id", "year", "status"],
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        result = follow_up_import(data=data, user=national_admin, commit=True)
+
+    assert len(result.changes) == changed
+    updates = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "promises_activityreport"')]
+    assert len(updates) == changed
+    assert len(queries) - changed == FIXED_IMPORT_QUERIES, "\n".join(q["sql"][:90] for q in queries.captured_queries)
+
+
+# Three savepoints and their releases; loading the activities, the follow-ups and the reports; the reports' history
+# rows in one insert; the follow-up's own versioned save with its history row.
+FIXED_IMPORT_QUERIES = 13
