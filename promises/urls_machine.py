@@ -1,6 +1,6 @@
 """Files for machines, at one address whatever the visitor's language: sitemap, robots.txt, DCAT catalogue."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from promises.sitemaps import SITEMAPS
@@ -9,6 +9,13 @@ from promises.views import open_data, robots
 urlpatterns = [
     # The DCAT-AP-SE catalogue that Sweden's data portal harvests (documented at /oppna-data/).
     path("oppna-data/katalog.rdf", open_data.open_data_catalogue, name="open_data_catalogue"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of one sitemap per kind of page: at national scale one file would be too large.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", robots.robots_txt, name="robots_txt"),
 ]

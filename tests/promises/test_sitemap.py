@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from promises.models import FollowUp, PromisePeriod
-from promises.sitemaps import STATIC_PAGES
+from promises.sitemaps import SITEMAPS, STATIC_PAGES
 from surveys.models import Dialogue
 from tests.factories import make_follow_up, make_municipality, make_period, make_theme
 
@@ -27,11 +27,26 @@ def _swedish_after_each_test():
     translation.deactivate()
 
 
-def sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def get_xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/xml")
     return ET.fromstring(response.content)
+
+
+def section_urls(client):
+    root = get_xml(client, "/sitemap.xml")
+    assert root.tag == f"{SM}sitemapindex"
+    return [element.find(f"{SM}loc").text for element in root.findall(f"{SM}sitemap")]
+
+
+def sitemap(client):
+    """Every <url> of every sitemap the index lists, in one urlset."""
+    merged = ET.Element(f"{SM}urlset")
+    for url in section_urls(client):
+        assert url.startswith(BASE + "/sitemap-")
+        merged.extend(get_xml(client, url.removeprefix(BASE)).findall(f"{SM}url"))
+    return merged
 
 
 def entries(root):
@@ -75,6 +90,7 @@ def content():
 
 def test_urls():
     assert reverse("sitemap") == "/sitemap.xml"
+    assert reverse("sitemap_section", kwargs={"section": "kommuner"}) == "/sitemap-kommuner.xml"
     assert reverse("robots_txt") == "/robots.txt"
     # Outside the language prefix: one address for machines.
     with translation.override("en"):
@@ -156,6 +172,48 @@ def test_pages_without_a_known_change_time_have_no_lastmod(resident, content):
     assert found[BASE + content["dialogue"].get_absolute_url()]["lastmod"] is None
 
 
+def test_index_lists_one_sitemap_per_kind_of_page_with_the_latest_change(resident, content):
+    changed = timezone.make_aware(datetime.datetime(2024, 9, 1, 12, 0))
+    FollowUp.objects.filter(pk=content["follow_up"].pk).update(updated_at=changed)
+    PromisePeriod.objects.filter(pk=content["period"].pk).update(updated_at=changed - datetime.timedelta(days=3))
+
+    root = get_xml(resident, "/sitemap.xml")
+
+    lastmods = {
+        element.find(f"{SM}loc").text: getattr(element.find(f"{SM}lastmod"), "text", None)
+        for element in root.findall(f"{SM}sitemap")
+    }
+    assert lastmods == {
+        f"{BASE}/sitemap-sidor.xml": None,
+        f"{BASE}/sitemap-kommuner.xml": "2024-09-01T12:00:00+02:00",
+        f"{BASE}/sitemap-loften.xml": "2024-09-01T12:00:00+02:00",
+        f"{BASE}/sitemap-uppfoljningar.xml": "2024-09-01T12:00:00+02:00",
+        f"{BASE}/sitemap-teman.xml": None,
+        f"{BASE}/sitemap-dialoger.xml": None,
+    }
+
+
+def test_unknown_section_is_404(resident):
+    assert resident.get("/sitemap-finns-inte.xml").status_code == 404
+
+
+def test_a_large_section_is_split_into_pages_of_the_limit(resident, monkeypatch):
+    from promises.sitemaps import MunicipalitySitemap
+
+    for n in range(5):
+        make_municipality(name=f"Kommun {n}", slug=f"kommun-{n}")
+    monkeypatch.setattr(MunicipalitySitemap, "limit", 4)  # 5 kommuner in 2 languages: 10 addresses
+
+    assert [url for url in section_urls(resident) if "kommuner" in url] == [
+        f"{BASE}/sitemap-kommuner.xml",
+        f"{BASE}/sitemap-kommuner.xml?p=2",
+        f"{BASE}/sitemap-kommuner.xml?p=3",
+    ]
+    pages = [get_xml(resident, f"/sitemap-kommuner.xml?p={page}") for page in (1, 2, 3)]
+    locations = [url.find(f"{SM}loc").text for page in pages for url in page.findall(f"{SM}url")]
+    assert locations == [f"{BASE}{prefix}/kommun-{n}/" for n in range(5) for prefix in ("", "/en")]
+
+
 @pytest.mark.parametrize("count", [3, 12])
 def test_sitemap_query_count_does_not_grow_with_data(resident, django_assert_num_queries, count):
     for _ in range(count):
@@ -166,10 +224,18 @@ def test_sitemap_query_count_does_not_grow_with_data(resident, django_assert_num
         make_dialogue(municipality)
         make_theme()
 
-    # Kommuner, periods, follow-ups, themes, dialogues: one query each.
-    with django_assert_num_queries(5):
-        root = sitemap(resident)
-    assert len(entries(root)) == 2 * (len(STATIC_PAGES) + count * (1 + 1 + 2 + 1 + 1))
+    # The index: a count for each of the five sections from the database, and the latest change of kommuner and
+    # periods (two aggregates each) and of follow-ups (one).
+    with django_assert_num_queries(5 + 2 + 2 + 1):
+        urls = section_urls(resident)
+    assert len(urls) == len(SITEMAPS)
+    # A sitemap from the database: a count and its rows.
+    for section in ["kommuner", "loften", "uppfoljningar", "teman", "dialoger"]:
+        with django_assert_num_queries(2):
+            get_xml(resident, f"/sitemap-{section}.xml")
+    with django_assert_num_queries(0):
+        get_xml(resident, "/sitemap-sidor.xml")
+    assert len(entries(sitemap(resident))) == 2 * (len(STATIC_PAGES) + count * (1 + 1 + 2 + 1 + 1))
 
 
 def robots(client):
@@ -233,6 +299,7 @@ def test_robots_does_not_keep_out_public_pages(resident, content):
         "/en/tillganglighet/",
         "/flode/uppfoljningar.xml",
         "/sitemap.xml",
+        "/sitemap-kommuner.xml",
     ]
     for path in public:
         assert not blocked(rules, path), path
