@@ -11,24 +11,24 @@ report yet still gets one row, with the report's fields empty, and so does a foc
 Only published content is exported: published periods, and reports of published follow-ups. Example
 follow-ups (invented demonstration data) are included and flagged with ``is_example``.
 
-Large files are streamed: the periods are read in chunks of ``CHUNK_SIZE`` with their focus areas,
-activities, responsible parties and reports prefetched per chunk, so a file takes five queries per chunk
-(however many rows the chunk holds) and never holds more than one chunk in memory.
+Large files are streamed: one query streams the periods, and for each chunk of ``CHUNK_SIZE`` periods four
+more read their focus areas, activities, responsible parties and reports as plain values. A file therefore
+takes 1 + 4 queries per chunk however many rows a chunk holds, and never holds more than one chunk in memory.
 """
 
 import csv
 import json
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
+from operator import itemgetter
 
 from django.conf import settings
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from promises.admin_mixins import csv_safe
-from promises.models import Activity, ActivityReport, FocusArea, Party, PromisePeriod, Publication, ReportStatus
+from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication, ReportStatus
 
 # Excel in Sweden opens a semicolon-separated file with a byte-order mark correctly (columns, å ä ö); the
 # admin's other exports and the import use the same.
@@ -42,7 +42,7 @@ LICENSE_URL = "http://creativecommons.org/publicdomain/zero/1.0/"
 LICENSE_DEED_URL = "https://creativecommons.org/publicdomain/zero/1.0/deed.sv"
 LICENSE_NAME = "CC0 1.0"
 
-CHUNK_SIZE = 100  # periods per chunk: about 2 500 activities and their reports
+CHUNK_SIZE = 200  # periods per chunk: a few thousand activities and their reports
 
 
 class Level:
@@ -229,55 +229,116 @@ def published_reports():
     return ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED)
 
 
-def export_queryset(periods, reports):
-    """The periods in file order, with everything a row needs prefetched and nothing it does not need."""
-    reports = (
-        reports.select_related("follow_up")
-        .only(
-            "activity_id",
-            "status",
-            "done",
-            "count",
-            "count_label",
-            "reason",
-            "evidence_url",
-            "follow_up__year",
-            "follow_up__published_on",
-            "follow_up__is_example",
-        )
-        .order_by("follow_up__year", "pk")
+PERIOD_COLUMNS = (
+    "pk",
+    "start_year",
+    "end_year",
+    "municipality_id",
+    "municipality__name",
+    "municipality__code",
+    "municipality__slug",
+)
+REPORT_COLUMNS = (
+    "activity_id",
+    "status",
+    "done",
+    "count",
+    "count_label",
+    "reason",
+    "evidence_url",
+    "follow_up__year",
+    "follow_up__published_on",
+    "follow_up__is_example",
+)
+
+
+def iter_periods(periods, reports, *, urls, labels):
+    """The periods in file order, each with its focus areas, activities, parties and reports.
+
+    One streamed query for the periods, and four per chunk of CHUNK_SIZE periods for what is below them. Plain
+    values rather than model instances: a national file has hundreds of thousands of rows, and building a
+    model instance per row cost more than everything else together.
+    """
+    rows = (
+        periods.order_by("municipality__name", "municipality_id", "start_year", "pk")
+        .values_list(*PERIOD_COLUMNS)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    activities = (
-        Activity.objects.only("focus_area_id", "title", "text", "order")
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield from _load_chunk(chunk, reports, urls, labels)
+
+
+def _load_chunk(chunk, reports, urls, labels):
+    periods = {}
+    for pk, start_year, end_year, municipality_id, name, code, slug in chunk:
+        url = urls.period(slug, start_year, end_year)
+        periods[pk] = {
+            "municipality_id": municipality_id,
+            "municipality": {"municipality": name, "municipality_code": code},
+            "values": {"period_start_year": start_year, "period_end_year": end_year, "period_url": url},
+            "url": url,
+            "focus_areas": [],
+        }
+    focus_areas = {}
+    rows = (
+        FocusArea.objects.filter(period_id__in=list(periods))
         .order_by("order", "pk")
-        .prefetch_related(
-            models.Prefetch("responsible", queryset=_parties()),
-            models.Prefetch("reports", queryset=reports, to_attr="export_reports"),
+        .values_list("pk", "period_id", "title", "theme__slug")
+    )
+    for pk, period_id, title, theme in rows:
+        period = periods[period_id]
+        focus_area = {"values": {"focus_area": title, "theme": theme or ""}, "activities": []}
+        period["focus_areas"].append(focus_area)
+        focus_areas[pk] = (focus_area, period)
+    activities = {}
+    if focus_areas:
+        rows = (
+            Activity.objects.filter(focus_area_id__in=list(focus_areas))
+            .order_by("order", "pk")
+            .values_list("pk", "focus_area_id", "title", "text")
         )
-    )
-    focus_areas = (
-        FocusArea.objects.select_related("theme")
-        .only("period_id", "title", "order", "theme__slug")
-        .order_by("order", "pk")
-        .prefetch_related(models.Prefetch("activities", queryset=activities, to_attr="export_activities"))
-    )
-    return (
-        periods.select_related("municipality")
-        .only("start_year", "end_year", "municipality__name", "municipality__code", "municipality__slug")
-        .order_by("municipality__name", "municipality_id", "start_year", "pk")
-        .prefetch_related(models.Prefetch("focus_areas", queryset=focus_areas, to_attr="export_focus_areas"))
-    )
-
-
-def _parties():
-    return Party.objects.only("name", "order").order_by("order", "pk")
-
-
-def iter_periods(periods, reports):
-    return export_queryset(periods, reports).iterator(chunk_size=CHUNK_SIZE)
-
-
-# --- Values ---
+        for pk, focus_area_id, title, text in rows:
+            focus_area, period = focus_areas[focus_area_id]
+            activity = {
+                "values": {
+                    "activity_id": pk,
+                    "activity_title": title,
+                    "activity_text": text,
+                    "responsible": [],
+                    "activity_url": f"{period['url']}#activity-{pk}",
+                },
+                "reports": [],
+            }
+            focus_area["activities"].append(activity)
+            activities[pk] = (activity, period)
+    if activities:
+        ids = list(activities)
+        parties = (
+            Activity.responsible.through.objects.filter(activity_id__in=ids)
+            .order_by("party__order", "party_id")
+            .values_list("activity_id", "party__name")
+        )
+        for activity_id, name in parties:
+            activities[activity_id][0]["values"]["responsible"].append(name)
+        rows = reports.filter(activity_id__in=ids).order_by("follow_up__year", "pk").values_list(*REPORT_COLUMNS)
+        for activity_id, status, done, count, count_label, reason, evidence, year, published_on, example in rows:
+            activity, period = activities[activity_id]
+            activity["reports"].append(
+                {
+                    "year": year,
+                    "status": status,
+                    "status_label": labels.get(status, status),
+                    "done": done,
+                    "count": count,
+                    "count_label": count_label,
+                    "reason": reason,
+                    "evidence_url": evidence,
+                    "published_on": published_on.isoformat() if published_on else None,
+                    "is_example": example,
+                    "follow_up_url": f"{period['url']}uppfoljning/{year}/",
+                }
+            )
+    return periods.values()
 
 
 class Urls:
@@ -286,66 +347,13 @@ class Urls:
     def __init__(self, base_url):
         self.base_url = base_url.rstrip("/")
 
-    def absolute(self, path):
-        return self.base_url + path
-
-    def period(self, period):
+    def period(self, slug, start_year, end_year):
         with translation.override(settings.LANGUAGE_CODE):
             path = reverse(
                 "period_detail",
-                kwargs={
-                    "municipality_slug": period.municipality.slug,
-                    "start_year": period.start_year,
-                    "end_year": period.end_year,
-                },
+                kwargs={"municipality_slug": slug, "start_year": start_year, "end_year": end_year},
             )
-        return self.absolute(path)
-
-
-def municipality_values(period, urls):
-    municipality = period.municipality
-    return {"municipality": municipality.name, "municipality_code": municipality.code}
-
-
-def period_values(period, urls):
-    period_url = urls.period(period)
-    period._export_url = period_url
-    return {
-        "period_start_year": period.start_year,
-        "period_end_year": period.end_year,
-        "period_url": period_url,
-    }
-
-
-def focus_area_values(focus_area):
-    return {"focus_area": focus_area.title, "theme": focus_area.theme.slug if focus_area.theme else ""}
-
-
-def activity_values(activity, period):
-    return {
-        "activity_id": activity.pk,
-        "activity_title": activity.title,
-        "activity_text": activity.text,
-        "responsible": [party.name for party in activity.responsible.all()],
-        "activity_url": f"{period._export_url}#activity-{activity.pk}",
-    }
-
-
-def report_values(report, period, labels):
-    follow_up = report.follow_up
-    return {
-        "year": follow_up.year,
-        "status": report.status,
-        "status_label": labels.get(report.status, report.status),
-        "done": report.done,
-        "count": report.count,
-        "count_label": report.count_label,
-        "reason": report.reason,
-        "evidence_url": report.evidence_url,
-        "published_on": follow_up.published_on.isoformat() if follow_up.published_on else None,
-        "is_example": follow_up.is_example,
-        "follow_up_url": f"{period._export_url}uppfoljning/{follow_up.year}/",
-    }
+        return self.base_url + path
 
 
 def _empty(level):
@@ -367,14 +375,15 @@ def csv_cell(value):
     already starts with one, so that the import can always undo the escape by dropping one apostrophe."""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
     if isinstance(value, list):
         value = "; ".join(value)
-    text = str(value)
-    if text.startswith("'"):
-        return "'" + text
-    return csv_safe(text)
+    if value.startswith("'"):
+        return "'" + value
+    return csv_safe(value)
 
 
 def csv_uncell(text):
@@ -389,23 +398,21 @@ def iter_csv_rows(periods, reports, *, base_url):
     nothing below it (a focus area without activities, an activity without a published report), so that the
     file lists every promise.
     """
-    urls = Urls(base_url)
-    labels = status_labels_sv()
     yield list(FIELD_NAMES)
-    for period in iter_periods(periods, reports):
-        values = {**municipality_values(period, urls), **period_values(period, urls)}
-        if not period.export_focus_areas:
+    for period in iter_periods(periods, reports, urls=Urls(base_url), labels=status_labels_sv()):
+        values = {**period["municipality"], **period["values"]}
+        if not period["focus_areas"]:
             yield _csv_row({**values, **EMPTY[Level.FOCUS_AREA]})
-        for focus_area in period.export_focus_areas:
-            values.update(focus_area_values(focus_area))
-            if not focus_area.export_activities:
+        for focus_area in period["focus_areas"]:
+            values.update(focus_area["values"])
+            if not focus_area["activities"]:
                 yield _csv_row({**values, **EMPTY[Level.ACTIVITY]})
-            for activity in focus_area.export_activities:
-                values.update(activity_values(activity, period))
-                if not activity.export_reports:
+            for activity in focus_area["activities"]:
+                values.update(activity["values"])
+                if not activity["reports"]:
                     yield _csv_row({**values, **EMPTY[Level.REPORT]})
-                for report in activity.export_reports:
-                    values.update(report_values(report, period, labels))
+                for report in activity["reports"]:
+                    values.update(report)
                     yield _csv_row(values)
 
 
@@ -450,8 +457,6 @@ def _object_open(values, children_key):
 
 def iter_json(periods, reports, *, base_url, source_url, generated_at=None):
     """The nested JSON document as text chunks, streamed kommun by kommun."""
-    urls = Urls(base_url)
-    labels = status_labels_sv()
     generated_at = generated_at or timezone.localtime()
     head = {
         "license": LICENSE_URL,
@@ -461,33 +466,31 @@ def iter_json(periods, reports, *, base_url, source_url, generated_at=None):
         "documentation": source_url,
     }
     yield _object_open(head, "municipalities") + "\n"
-    grouped = groupby(iter_periods(periods, reports), key=lambda period: period.municipality_id)
-    for index, (_municipality_id, municipality_periods) in enumerate(grouped):
+    rows = iter_periods(periods, reports, urls=Urls(base_url), labels=status_labels_sv())
+    for index, (_municipality_id, municipality_periods) in enumerate(groupby(rows, key=itemgetter("municipality_id"))):
         parts = []
         for period_index, period in enumerate(municipality_periods):
             if period_index == 0:
-                parts.append(("," if index else "") + _object_open(municipality_values(period, urls), "periods"))
-            parts.append(("," if period_index else "") + _period_json(period, urls, labels))
+                parts.append(("," if index else "") + _object_open(period["municipality"], "periods"))
+            parts.append(("," if period_index else "") + _period_json(period))
         parts.append("]}\n")
         yield "".join(parts)
     yield "]}\n"
 
 
-def _period_json(period, urls, labels):
-    value = period_values(period, urls)
-    value["focus_areas"] = [
-        {
-            **focus_area_values(focus_area),
-            "activities": [
-                {
-                    **activity_values(activity, period),
-                    "reports": [report_values(report, period, labels) for report in activity.export_reports],
-                }
-                for activity in focus_area.export_activities
-            ],
-        }
-        for focus_area in period.export_focus_areas
-    ]
+def _period_json(period):
+    value = {
+        **period["values"],
+        "focus_areas": [
+            {
+                **focus_area["values"],
+                "activities": [
+                    {**activity["values"], "reports": activity["reports"]} for activity in focus_area["activities"]
+                ],
+            }
+            for focus_area in period["focus_areas"]
+        ],
+    }
     return _json(value)
 
 
