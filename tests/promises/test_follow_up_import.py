@@ -594,3 +594,23 @@ def test_each_changed_report_costs_one_update_and_nothing_more(national_admin, v
 # Three savepoints and their releases; loading the activities, the follow-ups and the reports; the reports' history
 # rows in one insert; the follow-up's own versioned save with its history row.
 FIXED_IMPORT_QUERIES = 13
+
+
+def test_the_import_still_checks_the_csrf_token(coordinator_vindeln, vasterbotten):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator_vindeln)
+    rows = exported_rows(client)
+    rows[0]["done"] = "Från en annan webbplats."
+
+    response = preview(client, to_csv(rows))
+
+    assert response.status_code == 403
+    page = client.get(IMPORT_URL)
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        IMPORT_URL,
+        {"file": SimpleUploadedFile("a.csv", to_csv(rows), "text/csv"), "preview": "1", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 200 and "token" in response.context
