@@ -614,3 +614,19 @@ def test_the_import_still_checks_the_csrf_token(coordinator_vindeln, vasterbotte
         {"file": SimpleUploadedFile("a.csv", to_csv(rows), "text/csv"), "preview": "1", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 200 and "token" in response.context
+
+
+def test_a_report_is_added_when_the_activity_has_none_in_the_years_follow_up(
+    vindeln_coordinator_client, vasterbotten, coordinator_vindeln
+):
+    draft = vindeln_follow_up(vasterbotten, 2024)  # started, but without reports
+    rows = exported_rows(vindeln_coordinator_client)[:1]
+    rows[0].update(year="2024", status="in_progress", status_label="", done="Ny rapport från filen.")
+
+    import_file(vindeln_coordinator_client, to_csv(rows))
+
+    report = draft.reports.get(activity_id=rows[0]["activity_id"])
+    assert (report.status, report.done) == (ReportStatus.IN_PROGRESS, "Ny rapport från filen.")
+    assert report.history.get().history_type == "+"
+    assert report.history.get().history_user == coordinator_vindeln
+    assert draft.reports.count() == 1
