@@ -455,15 +455,19 @@ def _object_open(values, children_key):
     return f"{body}{separator}{_json(children_key)}: ["
 
 
-def iter_json(periods, reports, *, base_url, source_url, generated_at=None):
-    """The nested JSON document as text chunks, streamed kommun by kommun."""
+def iter_json(periods, reports, *, base_url, source_url, documentation_url, generated_at=None):
+    """The nested JSON document as text chunks, streamed kommun by kommun.
+
+    `source_url` is where this file is fetched (so that a copy says where to get a fresh one), and
+    `documentation_url` the page that describes its fields and licence.
+    """
     generated_at = generated_at or timezone.localtime()
     head = {
         "license": LICENSE_URL,
         "license_name": LICENSE_NAME,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "source": source_url,
-        "documentation": source_url,
+        "documentation": documentation_url,
     }
     yield _object_open(head, "municipalities") + "\n"
     rows = iter_periods(periods, reports, urls=Urls(base_url), labels=status_labels_sv())

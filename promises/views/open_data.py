@@ -48,7 +48,7 @@ def _base_url(request):
     return request.build_absolute_uri("/")
 
 
-def _source_url(request):
+def _documentation_url(request):
     with translation.override(settings.LANGUAGE_CODE):
         return request.build_absolute_uri(reverse("open_data"))
 
@@ -59,7 +59,13 @@ def _download(request, periods, name_parts, extension):
         chunks = data.iter_csv(periods, reports, base_url=_base_url(request))
         content_type = data.CSV_CONTENT_TYPE
     else:
-        chunks = data.iter_json(periods, reports, base_url=_base_url(request), source_url=_source_url(request))
+        chunks = data.iter_json(
+            periods,
+            reports,
+            base_url=_base_url(request),
+            source_url=request.build_absolute_uri(),
+            documentation_url=_documentation_url(request),
+        )
         content_type = data.JSON_CONTENT_TYPE
     response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=content_type)
     name = data.filename(*name_parts, extension=extension)

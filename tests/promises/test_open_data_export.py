@@ -241,7 +241,8 @@ def test_json_nests_kommun_periods_focus_areas_activities_and_reports(resident, 
     assert response["Content-Type"] == "application/json"
     document = json_body(response)
     assert document["license"] == "http://creativecommons.org/publicdomain/zero/1.0/"
-    assert document["source"] == "http://testserver/oppna-data/"
+    assert document["source"] == "http://testserver/oppna-data/vindeln.json"
+    assert document["documentation"] == "http://testserver/oppna-data/"
     assert document["generated_at"][:2] == "20"
     [municipality] = document["municipalities"]
     assert municipality["municipality"] == "Vindeln"
