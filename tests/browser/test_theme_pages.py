@@ -82,4 +82,5 @@ def test_overview_tables_scroll_in_a_box_that_the_keyboard_can_reach(open_page):
     assert sizes[0] > sizes[1], "on a phone the kommun table is wider than its box and scrolls inside it"
     box.focus()
     page.keyboard.press("ArrowRight")
-    assert box.evaluate("(el) => el.scrollLeft") > 0
+    # Scrolling by key may be animated: wait for it rather than read the position at once.
+    page.wait_for_function("() => document.querySelector('.compare-table-scroll').scrollLeft > 0", timeout=5000)
