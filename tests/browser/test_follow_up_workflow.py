@@ -37,9 +37,10 @@ def test_coordinators_fill_in_and_approve_a_follow_up_that_then_appears_publicly
     kim_page.get_by_role("button", name="Spara", exact=True).click()
     expect(kim_page.locator(".messagelist")).to_contain_text("startad med en rapport per aktivitet")
 
-    kim_page.get_by_label("Sammanfattning").fill("Projektet avslutades under året.")
+    # exact: ”Sammanfattning på engelska” and ”Vad som gjordes, på engelska” are on the page too (collapsed).
+    kim_page.get_by_label("Sammanfattning:", exact=True).fill("Projektet avslutades under året.")
     kim_page.get_by_label("Status").select_option(label="Genomförd")
-    kim_page.get_by_label("Vad som gjordes").fill("Tolv lokala aktörer utbildades i att upptäcka våld.")
+    kim_page.get_by_label("Vad som gjordes:", exact=True).fill("Tolv lokala aktörer utbildades i att upptäcka våld.")
     kim_page.get_by_role("button", name="Spara och fortsätt redigera").click()
     expect(kim_page.locator(".messagelist")).to_contain_text("Ändrade årlig uppföljning")
     kim_page.get_by_role("button", name="Godkänn för kommunen").click()
