@@ -69,7 +69,8 @@ def test_statement_names_the_known_gaps(resident):
     assert "alla platser finns också i en lista under kartan" in text
     # English covers the interface, not all content; lättläst only in part.
     assert "Knappar, menyer och förklaringar finns på engelska" in text
-    assert "Lättlästa sammanfattningar av de enskilda löftena finns bara där" in text
+    assert "Lättlästa sammanfattningar finns bara för en del av löftena" in text
+    assert "är inte en del av de undertecknade dokumenten" in text
     # The coordinators' admin has not been assessed.
     assert "Administrationen för samordnare." in text
 

@@ -164,6 +164,10 @@ def test_pages_name_both_language_versions_with_hreflang(resident, content):
 
     assert '<link rel="alternate" hreflang="sv" href="http://testserver/umea/2021-2022/uppfoljning/2021/">' in html
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/umea/2021-2022/uppfoljning/2021/">' in html
+    # Swedish is the version for a reader whose language is neither (and the site name stays Swedish on /en/).
+    swedish = "http://testserver/umea/2021-2022/uppfoljning/2021/"
+    assert f'<link rel="alternate" hreflang="x-default" href="{swedish}">' in html
+    assert 'class="site-name" href="/en/" lang="sv">' in html
 
 
 def test_swedish_stays_the_default_whatever_the_browser_asks_for(resident, content):
