@@ -3,6 +3,7 @@
 import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
@@ -112,6 +113,17 @@ class PlaceFilterForm(forms.Form):
         elif not chosen.get("visa_atgardade"):
             places = places.not_fixed()
         return places
+
+    def query_string(self):
+        """The valid filters as a query string, for links to the list's other pages; nothing else the address held."""
+        chosen = self.filters()
+        values = {
+            "kommun": chosen["kommun"].slug if chosen.get("kommun") else "",
+            "tid": chosen.get("tid", ""),
+            "status": chosen.get("status", ""),
+            "visa_atgardade": "on" if chosen.get("visa_atgardade") else "",
+        }
+        return urlencode({name: value for name, value in values.items() if value})
 
     @property
     def hides_fixed(self):

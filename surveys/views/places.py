@@ -2,21 +2,26 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
-from surveys.models import UnsafePlace
+from surveys.models import TimeOfDay, UnsafePlace
 from surveys.place_forms import PlaceFilterForm, UnsafePlaceReportForm
 
 # Reports from one address: enough for someone walking around pointing out places, too few for a flood.
 REPORT_RATE = "5/10m"
 # How long a report form's token is remembered: a second submit of the same form within this time is not saved.
 REPORT_TOKEN_SECONDS = 60 * 60
+# The list is the map's text alternative, a page at a time: a whole nation's places on one page took seconds to
+# read and render, and nobody reads two thousand of them in one go. A kommun's places usually fit on one page.
+PLACES_PER_PAGE = 20
 
 
 def public_activities():
@@ -34,30 +39,45 @@ def public_activities():
     )
 
 
-def public_places():
-    return (
-        UnsafePlace.objects.public()
-        .select_related("municipality")
-        .prefetch_related(Prefetch("activities", queryset=public_activities()))
-    )
+def public_places(places=None):
+    """Approved places with what the list and the detail page show of each: their kommun and activities."""
+    places = UnsafePlace.objects.public() if places is None else places
+    return places.select_related("municipality").prefetch_related(Prefetch("activities", queryset=public_activities()))
+
+
+# What the map's script needs of a place, in the order markers() reads them; everything else is in the list.
+MAP_FIELDS = ("pk", "title", "latitude", "longitude", "municipality__name", "time_of_day", "status")
+
+
+def markers(rows):
+    """The map's data from rows of MAP_FIELDS values, for places that have a position."""
+    times, statuses = dict(TimeOfDay.choices), dict(UnsafePlace.Status.choices)
+    # One reverse() for all the addresses, which differ only in the number: thousands of reverse() calls take a
+    # tenth of a second.
+    url = reverse("unsafe_place_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    return [
+        {
+            "id": pk,
+            "title": title,
+            "lat": float(latitude),
+            "lng": float(longitude),
+            "url": url.format(pk),
+            "municipality": municipality,
+            "timeOfDay": str(times.get(time_of_day, time_of_day)),
+            "status": str(statuses.get(status, status)),
+        }
+        for pk, title, latitude, longitude, municipality, time_of_day, status in rows
+        if latitude is not None
+    ]
 
 
 def map_places(places):
-    """What the map's script needs of each place with a position; everything else is in the list."""
-    return [
-        {
-            "id": place.pk,
-            "title": place.title,
-            "lat": float(place.latitude),
-            "lng": float(place.longitude),
-            "url": place.get_absolute_url(),
-            "municipality": place.municipality.name,
-            "timeOfDay": place.get_time_of_day_display(),
-            "status": place.get_status_display(),
-        }
-        for place in places
-        if place.latitude is not None and place.longitude is not None
-    ]
+    """Every place of the queryset on the map, read as plain values in one query.
+
+    The list's map shows all the places that match the filters, not only the list's page, so at national scale
+    this reads thousands of rows: a few columns each, no model instances, none of the activities the list shows.
+    """
+    return markers(places.exclude(latitude=None).values_list(*MAP_FIELDS))
 
 
 def map_settings():
@@ -88,14 +108,25 @@ def map_settings():
 @require_GET
 def unsafe_place_list(request):
     filter_form = PlaceFilterForm(request.GET)
-    places = list(filter_form.apply(public_places()))
+    # A stable order (pk last: titles repeat) so that no place moves between pages from one request to the next.
+    matching = filter_form.apply(UnsafePlace.objects.public()).order_by("municipality__name", "title", "pk")
+    requested = request.GET.get("sida") or "1"
+    page = Paginator(public_places(matching), PLACES_PER_PAGE).get_page(requested)
     return render(
         request,
         "surveys/place_list.html",
         {
             "filter_form": filter_form,
-            "places": places,
-            "map_places": map_places(places),
+            "page": page,
+            "places": page.object_list,
+            "page_adjusted": requested != str(page.number),
+            # The first and last pages and those around this one; None where pages are left out.
+            "page_numbers": [
+                number if isinstance(number, int) else None
+                for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ],
+            "page_query": filter_form.query_string(),
+            "map_places": map_places(matching),
             "map": map_settings(),
             "hides_fixed": filter_form.hides_fixed,
             "filtered": any(filter_form.filters().values()),
@@ -107,10 +138,19 @@ def unsafe_place_list(request):
 @require_GET
 def unsafe_place_detail(request, pk):
     place = get_object_or_404(public_places(), pk=pk)
+    row = (
+        place.pk,
+        place.title,
+        place.latitude,
+        place.longitude,
+        place.municipality.name,
+        place.time_of_day,
+        place.status,
+    )
     return render(
         request,
         "surveys/place_detail.html",
-        {"place": place, "map_places": map_places([place]), "map": map_settings()},
+        {"place": place, "map_places": markers([row]), "map": map_settings()},
     )
 
 

@@ -181,6 +181,44 @@ def test_filtered_list_with_an_unknown_value_has_no_axe_violations(open_place_pa
     assert_no_axe_violations(page, f"/platser/ with unknown filter values at {viewport}")
 
 
+@pytest.fixture
+def long_list(places):
+    """Enough places in Umeå for three pages of the list."""
+    umea = Municipality.objects.get(slug="umea")
+    UnsafePlace.objects.bulk_create(
+        UnsafePlace(
+            municipality=umea,
+            title=f"Plats {n:02}",
+            moderation=Moderation.APPROVED,
+            latitude=Decimal("63.8") + Decimal(n) / 1000,
+            longitude=Decimal("20.2") + Decimal(n) / 1000,
+        )
+        for n in range(45)
+    )
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_middle_page_of_a_long_list_has_no_axe_violations(open_place_page, long_list, viewport):
+    page = open_place_page("/platser/?kommun=umea&sida=2", viewport)
+    page.wait_for_selector(MARKERS)
+
+    pages = page.get_by_role("navigation", name="Sidor i listan över platser")
+    assert pages.locator('[aria-current="page"]').text_content() == "Sida 2"
+    assert page.locator(".place-item").count() == 20
+    assert_no_axe_violations(page, f"/platser/ page 2 at {viewport}")
+    # Nothing on the page is wider than a phone's screen, the page links included.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_next_page_link_keeps_the_filter(open_place_page, long_list):
+    page = open_place_page("/platser/?kommun=umea")
+
+    page.get_by_role("link", name="Nästa sida").click()
+
+    page.wait_for_url("**/platser/?kommun=umea&sida=2#platser")
+    assert page.locator("#id_kommun").input_value() == "umea"
+
+
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_detail_page_has_no_axe_violations(open_place_page, places, viewport):
     page = open_place_page(places["tunnel"].get_absolute_url(), viewport)

@@ -218,12 +218,12 @@ def test_list_query_count_does_not_grow_with_data(resident, django_assert_num_qu
             activity.addresses_places.add(place)
         make_place(municipality, title=f"Väntar {n}", moderation=Moderation.PENDING)
 
-    # The places with their kommun, their activities of published promises (with period and kommun), and the
-    # kommuner for the filter; a chosen kommun adds one lookup.
-    with django_assert_num_queries(3):
+    # The number of matching places, the page's places with their kommun, their activities of published promises
+    # (with period and kommun), the map's rows and the kommuner for the filter; a chosen kommun adds one lookup.
+    with django_assert_num_queries(5):
         response = resident.get(URL, {"visa_atgardade": "on"})
     assert len(response.context["places"]) == size
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         resident.get(URL, {"kommun": "umea", "tid": TimeOfDay.EVENING})
 
 
@@ -236,3 +236,74 @@ def test_empty_list_says_so_and_invites_a_report(resident, vasterbotten):
     assert "Det finns inga granskade platser att visa ännu." in page
     assert "Inga platser matchar valen." in filtered
     assert 'id="place-map"' not in page
+
+
+@pytest.fixture
+def five_places_a_page(monkeypatch):
+    monkeypatch.setattr("surveys.views.places.PLACES_PER_PAGE", 5)
+
+
+def test_long_list_is_shown_a_page_at_a_time_and_says_which(resident, vasterbotten, five_places_a_page):
+    for n in range(12):
+        make_place(vasterbotten["umea"], title=f"Plats {n:02}")
+
+    first = resident.get(URL)
+    second = resident.get(URL, {"sida": "2"})
+
+    assert titles(first) == [f"Plats {n:02}" for n in range(5)]
+    assert titles(second) == [f"Plats {n:02}" for n in range(5, 10)]
+    page = second.content.decode()
+    assert "12 platser matchar valen." in page
+    assert "Listan visar plats 6–10, på sida 2 av 3." in page
+    assert "<title>Otrygga platser – Sida 2 av 3 – " in page
+    # The map is not paged: it shows every matching place, and says so.
+    assert len(map_data(first)) == len(map_data(second)) == 12
+    assert "Kartan visar alla platser som matchar valen" in page
+    assert "Kartan visar samma platser som listan nedan." not in page
+
+
+def test_page_links_are_a_labelled_nav_marking_the_current_page(resident, vasterbotten, five_places_a_page):
+    for n in range(12):
+        make_place(vasterbotten["umea"], title=f"Plats {n:02}")
+
+    page = resident.get(URL, {"sida": "2"}).content.decode()
+
+    nav = re.search(r'<nav aria-label="Sidor i listan över platser"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    assert "Sida 2 av 3" in nav
+    assert re.search(r'<a href="\?sida=2#platser" aria-current="page">', nav)
+    assert nav.count("aria-current") == 1
+    assert '<a href="?sida=1#platser" rel="prev">Föregående sida</a>' in nav
+    assert '<a href="?sida=3#platser" rel="next">Nästa sida</a>' in nav
+
+
+def test_page_links_keep_the_valid_filters_only(resident, vasterbotten, five_places_a_page):
+    for n in range(7):
+        make_place(vasterbotten["umea"], title=f"Plats {n}", time_of_day=TimeOfDay.NIGHT)
+
+    query = {"kommun": "umea", "tid": TimeOfDay.NIGHT, "visa_atgardade": "on", "status": "okänd", "annat": "x"}
+    page = resident.get(URL, query).content.decode()
+
+    nav = re.search(r'<nav aria-label="Sidor i listan över platser"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    assert 'href="?kommun=umea&amp;tid=night&amp;visa_atgardade=on&amp;sida=2#platser"' in nav
+    assert "annat" not in nav and "status" not in nav
+
+
+def test_a_page_that_does_not_exist_shows_the_last_one_and_says_so(resident, vasterbotten, five_places_a_page):
+    for n in range(7):
+        make_place(vasterbotten["umea"], title=f"Plats {n}")
+
+    response = resident.get(URL, {"sida": "9"})
+
+    assert response.status_code == 200
+    assert titles(response) == ["Plats 5", "Plats 6"]
+    assert "Sidan du bad om finns inte. Här visas sida 2 av 2." in response.content.decode()
+
+
+def test_one_page_has_no_page_links(resident, vasterbotten):
+    make_place(vasterbotten["umea"])
+
+    page = resident.get(URL).content.decode()
+
+    assert "1 plats matchar valen." in page
+    assert "place-pages" not in page
+    assert "Listan visar plats" not in page
