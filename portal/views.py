@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,12 @@ from surveys.models import Dialogue
 
 
 def home(request):
-    latest_periods = PromisePeriod.objects.published().latest_first()
+    # Only each kommun's latest published period, and only its years: the page names nothing else of it, and at
+    # national scale every period in full (long texts and all) was most of the page's time.
+    latest = PromisePeriod.objects.published().filter(municipality=OuterRef("municipality")).latest_first()
+    latest_periods = PromisePeriod.objects.filter(pk=Subquery(latest.values("pk")[:1])).only(
+        "municipality", "start_year", "end_year"
+    )
     police_areas = PoliceArea.objects.prefetch_related(
         Prefetch(
             "municipalities",

@@ -41,6 +41,22 @@ def test_home_groups_kommuner_by_police_area_including_those_without_promises(re
     assert "Inget medborgarlöfte publicerat här ännu" in content
 
 
+def test_home_names_each_kommuns_latest_published_period(resident):
+    area = make_police_area()
+    vindeln = make_municipality(name="Vindeln", official_name="Vindelns kommun", police_area=area)
+    umea = make_municipality(name="Umeå", official_name="Umeå kommun", police_area=area)
+    make_period(municipality=vindeln, start_year=2019, end_year=2020)
+    make_period(municipality=vindeln, start_year=2021, end_year=2022)
+    make_period(municipality=vindeln, start_year=2023, end_year=2025, published=False)
+    make_period(municipality=umea, start_year=2024, end_year=2024)
+
+    content = resident.get(reverse("home")).content.decode()
+
+    assert "Senaste löfte: 2021–2022" in content
+    assert "Senaste löfte: 2024" in content
+    assert "2019–2020" not in content and "2023–2025" not in content
+
+
 def test_home_lists_only_published_follow_ups_and_labels_examples(resident):
     period = make_period(start_year=2023, end_year=2025)
     make_follow_up(period, year=2023, is_example=True)
@@ -64,7 +80,7 @@ def test_home_query_count_does_not_grow_with_data(resident, django_assert_num_qu
             make_full_period(municipality=make_municipality(police_area=area), follow_up_years=(2023,))
     for _ in range(kommuner):
         make_dialogue(starts_at=timezone.now() + datetime.timedelta(days=2), ends_at=None)
-    # police areas, their kommuner, the kommuner's published periods, upcoming dialogues, latest follow-ups.
+    # police areas, their kommuner, each kommun's latest published period, upcoming dialogues, latest follow-ups.
     with django_assert_num_queries(5):
         response = resident.get(reverse("home"))
     assert response.status_code == 200
