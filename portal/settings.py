@@ -28,6 +28,16 @@ def env_bool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
 def env_list(name, default=()):
     raw = os.environ.get(name)
     if raw is None:
@@ -73,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 Not Modified when the browser's copy is current (cached pages store theirs).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address only (/…, /en/…), so responses never vary on Accept-Language.
     "portal.locale_middleware.LocaleMiddleware",
@@ -117,8 +129,8 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One machine needs no shared cache; several app servers share Redis (REDIS_URL=redis://…), which also holds
-# the rate-limit counters so that a limit holds across processes.
+# One process needs no shared cache; several server processes or machines share Redis (REDIS_URL=redis://…),
+# which holds the rate-limit counters and the page cache so that a limit or an invalidation holds across processes.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
@@ -127,6 +139,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Whole public pages for anonymous visitors (portal/page_cache.py). On by default only with a shared cache: in a
+# per-process cache one process would go on serving a page that a change saved through another has made stale.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# How long browsers and CDNs may keep an anonymous page without asking again (then a 304 if it is unchanged).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 4_000_000)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 # django-ratelimit warns that a per-process cache is not shared; that is the point of REDIS_URL in production.

@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from portal import health, views
 from portal.converters import YearConverter
+from portal.page_cache import public_page
 
 register_converter(YearConverter, "year")
 
@@ -16,7 +17,7 @@ urlpatterns = [
 
 # Public pages in Swedish at /…, and in English at /en/….
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("", include("portal.urls_pages")),
     path("", include("surveys.urls")),
     # Last: a kommun's pages live at the top level, /<kommun>/…;

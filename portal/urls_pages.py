@@ -3,11 +3,12 @@
 from django.urls import path
 
 from portal import views
+from portal.page_cache import public_page
 
 urlpatterns = [
-    path("om/", views.about, name="about"),
-    path("lattlast/", views.easy_read, name="easy_read"),
-    path("tillganglighet/", views.accessibility_statement, name="accessibility_statement"),
+    path("om/", public_page(views.about), name="about"),
+    path("lattlast/", public_page(views.easy_read), name="easy_read"),
+    path("tillganglighet/", public_page(views.accessibility_statement), name="accessibility_statement"),
     path("tillganglighet/synpunkt/", views.accessibility_feedback, name="accessibility_feedback"),
     path("tillganglighet/synpunkt/tack/", views.accessibility_feedback_thanks, name="accessibility_feedback_thanks"),
 ]

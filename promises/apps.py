@@ -18,3 +18,8 @@ class PromisesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
+
+        from promises import invalidation
+
+        # Cached public pages follow every change to what they show (portal/page_cache.py).
+        invalidation.connect()

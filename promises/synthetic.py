@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Municipality, PoliceArea
+from promises.invalidation import everything_changed
 from promises.models import (
     Activity,
     ActivityReport,
@@ -155,6 +156,8 @@ def nation_generate(*, size, today, seed=1, stdout=None):
         say(f"{len(surveys)} enkäter, {size.responses} svar")
         _promises(rng, size, today, municipalities, themes, dialogues, places, surveys, counts)
         say("löften och uppföljningar klara")
+        # Bulk inserts send no signals: every cached page is stale now.
+        everything_changed()
     return counts.rows
 
 

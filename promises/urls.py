@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.page_cache import public_page
 from promises import feeds
 from promises.views import feeds as feed_views
 from promises.views import open_data, periods, search, themes
@@ -10,29 +11,33 @@ FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
 # Pages across kommuner; each area keeps its own list. Before the kommun pages below, whose /<kommun>/ would
 # otherwise match them (the slugs are reserved in portal.models.RESERVED_SLUGS).
 search_patterns = [
-    path("sok/", search.search, name="search"),
+    path("sok/", public_page(search.search, query=("q", "kommun", "typ", "sida")), name="search"),
 ]
 theme_patterns = [
-    path("teman/", themes.theme_list, name="theme_list"),
-    path("teman/<slug:slug>/", themes.theme_detail, name="theme_detail"),
-    path("oversikt/", themes.national_overview, name="national_overview"),
+    path("teman/", public_page(themes.theme_list), name="theme_list"),
+    path("teman/<slug:slug>/", public_page(themes.theme_detail), name="theme_detail"),
+    path("oversikt/", public_page(themes.national_overview), name="national_overview"),
 ]
 # Atom feeds of published follow-ups and new promise periods, for all kommuner and per kommun.
 feed_patterns = [
-    path("flode/", feed_views.feed_list, name="feed_list"),
-    path("flode/uppfoljningar.xml", feeds.FollowUpFeed(), name="feed_follow_ups"),
-    path("flode/loften.xml", feeds.PeriodFeed(), name="feed_periods"),
+    path("flode/", public_page(feed_views.feed_list), name="feed_list"),
+    path("flode/uppfoljningar.xml", public_page(feeds.FollowUpFeed()), name="feed_follow_ups"),
+    path("flode/loften.xml", public_page(feeds.PeriodFeed()), name="feed_periods"),
     path(
         "<slug:municipality_slug>/flode/uppfoljningar.xml",
-        feeds.MunicipalityFollowUpFeed(),
+        public_page(feeds.MunicipalityFollowUpFeed()),
         name="feed_municipality_follow_ups",
     ),
-    path("<slug:municipality_slug>/flode/loften.xml", feeds.MunicipalityPeriodFeed(), name="feed_municipality_periods"),
+    path(
+        "<slug:municipality_slug>/flode/loften.xml",
+        public_page(feeds.MunicipalityPeriodFeed()),
+        name="feed_municipality_periods",
+    ),
 ]
 # Open data: the documentation page and CSV/JSON files for everything, per kommun and per period.
 OPEN_DATA_PERIOD = "oppna-data/<slug:municipality_slug>/<year:start_year>-<year:end_year>"
 open_data_patterns = [
-    path("oppna-data/", open_data.open_data, name="open_data"),
+    path("oppna-data/", public_page(open_data.open_data), name="open_data"),
     path("oppna-data/medborgarloften.csv", open_data.open_data_all_csv, name="open_data_all_csv"),
     path("oppna-data/medborgarloften.json", open_data.open_data_all_json, name="open_data_all_json"),
     path(
@@ -51,13 +56,13 @@ open_data_patterns = [
 
 # One kommun's pages.
 municipality_patterns = [
-    path("<slug:municipality_slug>/", periods.municipality_detail, name="municipality_detail"),
-    path(PERIOD, periods.period_detail, name="period_detail"),
-    path(PERIOD + "dokument/", periods.period_document, name="period_document"),
+    path("<slug:municipality_slug>/", public_page(periods.municipality_detail), name="municipality_detail"),
+    path(PERIOD, public_page(periods.period_detail), name="period_detail"),
+    path(PERIOD + "dokument/", public_page(periods.period_document), name="period_document"),
     path(PERIOD[:-1] + "/dokument.pdf", periods.period_document_pdf, name="period_document_pdf"),
     path(PERIOD + "undertecknat.pdf", periods.signed_original, name="signed_original"),
-    path(FOLLOW_UP, periods.follow_up_detail, name="follow_up_detail"),
-    path(FOLLOW_UP + "rapport/", periods.follow_up_report, name="follow_up_report"),
+    path(FOLLOW_UP, public_page(periods.follow_up_detail), name="follow_up_detail"),
+    path(FOLLOW_UP + "rapport/", public_page(periods.follow_up_report), name="follow_up_report"),
     path(FOLLOW_UP + "rapport.pdf", periods.follow_up_report_pdf, name="follow_up_report_pdf"),
 ]
 

@@ -2,29 +2,33 @@
 
 from django.urls import path
 
+from portal.page_cache import public_page
 from surveys.views import dialogues, places, survey
 
 # Safety surveys: answering and published results.
+# The place list's filters (surveys/place_forms.py PlaceFilterForm) and its page number.
+PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
+
 survey_patterns = [
     path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
     path("enkater/<slug:slug>/tack/", survey.survey_thanks, name="survey_thanks"),
-    path("enkater/<slug:slug>/resultat/", survey.survey_results, name="survey_results"),
+    path("enkater/<slug:slug>/resultat/", public_page(survey.survey_results), name="survey_results"),
 ]
 # Unsafe places: map, list, detail and the public report form.
 place_patterns = [
-    path("platser/", places.unsafe_place_list, name="unsafe_place_list"),
-    path("platser/<int:pk>/", places.unsafe_place_detail, name="unsafe_place_detail"),
+    path("platser/", public_page(places.unsafe_place_list, query=PLACE_LIST_QUERY), name="unsafe_place_list"),
+    path("platser/<int:pk>/", public_page(places.unsafe_place_detail), name="unsafe_place_detail"),
     path("platser/rapportera/", places.unsafe_place_report, name="unsafe_place_report"),
     path("platser/rapportera/tack/", places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
 ]
 # Dialogues and safety walks, their calendars, and the suggestion form.
 dialogue_patterns = [
-    path("dialoger/", dialogues.dialogue_list, name="dialogue_list"),
-    path("dialoger/<int:pk>/", dialogues.dialogue_detail, name="dialogue_detail"),
-    path("dialoger/kalender.ics", dialogues.dialogue_calendar, name="dialogue_calendar"),
+    path("dialoger/", public_page(dialogues.dialogue_list, query=("kommun", "sida")), name="dialogue_list"),
+    path("dialoger/<int:pk>/", public_page(dialogues.dialogue_detail), name="dialogue_detail"),
+    path("dialoger/kalender.ics", public_page(dialogues.dialogue_calendar), name="dialogue_calendar"),
     path(
         "dialoger/kalender/<slug:municipality_slug>.ics",
-        dialogues.dialogue_calendar_municipality,
+        public_page(dialogues.dialogue_calendar_municipality),
         name="dialogue_calendar_municipality",
     ),
     # Resolved before promises.urls' /<kommun>/… pages (portal/urls.py includes this module first).

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 
 from promises.admin_mixins import ScopedAdmin
+from promises.invalidation import municipalities_changed
 from surveys.models import Moderation, UnsafePlace
 from surveys.place_forms import UnsafePlaceAdminForm
 
@@ -114,7 +115,12 @@ class UnsafePlaceAdmin(ScopedAdmin):
 
     def _moderate(self, request, queryset, moderation):
         # The action's queryset comes from get_queryset(): rows outside the user's kommuner are never touched.
-        return queryset.exclude(moderation=moderation).update(moderation=moderation, updated_at=timezone.now())
+        changing = queryset.exclude(moderation=moderation)
+        municipality_ids = set(changing.values_list("municipality_id", flat=True))
+        count = changing.update(moderation=moderation, updated_at=timezone.now())
+        # update() sends no signals: the pages that show (or stopped showing) these places are stale now.
+        municipalities_changed(municipality_ids)
+        return count
 
     @admin.action(description=gettext_lazy("Godkänn för publicering"), permissions=["change"])
     def approve(self, request, queryset):
