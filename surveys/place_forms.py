@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Municipality
@@ -58,11 +60,44 @@ class CoordinateField(forms.DecimalField):
         return None if number is None else number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _attributes(attrs):
+    """HTML attributes in their given order, as Django's widgets/attrs.html writes them (flatatt sorts them)."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class KommunSelect(forms.Select):
+    """A select of every kommun, its options written in Python.
+
+    Django renders two templates per option; with the nation's 290 kommuner that took about 25 ms, most of the
+    filtered place list's time. The markup is the same as Django's (tests/surveys/test_place_list.py compares).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option["value"]), _attributes(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], _attributes(widget["attrs"]), options)
+
+
 class PlaceFilterForm(forms.Form):
     """The public list's filters: read from the query string; a value that is not a choice is ignored."""
 
     kommun = forms.ModelChoiceField(
         label=_("Kommun"),
+        widget=KommunSelect,
         queryset=Municipality.objects.order_by("name"),
         to_field_name="slug",
         required=False,
@@ -176,6 +211,7 @@ class UnsafePlaceReportForm(forms.ModelForm):
             "why": _("Till exempel dålig belysning, skymd sikt eller att det händer saker där. Skriv inga namn."),
         }
         widgets = {
+            "municipality": KommunSelect,
             "description": forms.Textarea(attrs={"rows": 3}),
             "why": forms.Textarea(attrs={"rows": 3}),
         }

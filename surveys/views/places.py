@@ -51,7 +51,9 @@ MAP_FIELDS = ("pk", "title", "latitude", "longitude", "municipality__name", "tim
 
 def markers(rows):
     """The map's data from rows of MAP_FIELDS values, for places that have a position."""
-    times, statuses = dict(TimeOfDay.choices), dict(UnsafePlace.Status.choices)
+    # Each label translated once, not once per place: thousands of lazy translations cost more than the query.
+    times = {value: str(label) for value, label in TimeOfDay.choices}
+    statuses = {value: str(label) for value, label in UnsafePlace.Status.choices}
     # One reverse() for all the addresses, which differ only in the number: thousands of reverse() calls take a
     # tenth of a second.
     url = reverse("unsafe_place_detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
@@ -63,8 +65,8 @@ def markers(rows):
             "lng": float(longitude),
             "url": url.format(pk),
             "municipality": municipality,
-            "timeOfDay": str(times.get(time_of_day, time_of_day)),
-            "status": str(statuses.get(status, status)),
+            "timeOfDay": times.get(time_of_day, time_of_day),
+            "status": statuses.get(status, status),
         }
         for pk, title, latitude, longitude, municipality, time_of_day, status in rows
         if latitude is not None

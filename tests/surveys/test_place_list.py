@@ -5,9 +5,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
+from surveys.place_forms import PlaceFilterForm
 from tests.factories import make_activity, make_focus_area, make_municipality, make_period
 from tests.surveys.dialogue_factories import make_unsafe_place
 
@@ -307,3 +309,16 @@ def test_one_page_has_no_page_links(resident, vasterbotten):
     assert "1 plats matchar valen." in page
     assert "place-pages" not in page
     assert "Listan visar plats" not in page
+
+
+@pytest.mark.parametrize("value", ["", "vindeln", "<finns-inte>"])
+def test_kommun_select_writes_the_same_markup_as_djangos(vasterbotten, value):
+    field = PlaceFilterForm().fields["kommun"]
+    attrs = {"id": "id_kommun", "class": "form-select is-invalid", "aria-describedby": "id_kommun_error"}
+    django_select = forms.Select(choices=field.choices)
+
+    ours = field.widget.render("kommun", value, attrs=attrs)
+    theirs = django_select.render("kommun", value, attrs=attrs)
+
+    assert " ".join(ours.split()) == " ".join(theirs.split())
+    assert ('<option value="vindeln" selected>' in ours) == (value == "vindeln")
