@@ -59,11 +59,11 @@ municipality_patterns = [
     path("<slug:municipality_slug>/", public_page(periods.municipality_detail), name="municipality_detail"),
     path(PERIOD, public_page(periods.period_detail), name="period_detail"),
     path(PERIOD + "dokument/", public_page(periods.period_document), name="period_document"),
-    path(PERIOD[:-1] + "/dokument.pdf", periods.period_document_pdf, name="period_document_pdf"),
+    path(PERIOD[:-1] + "/dokument.pdf", public_page(periods.period_document_pdf), name="period_document_pdf"),
     path(PERIOD + "undertecknat.pdf", periods.signed_original, name="signed_original"),
     path(FOLLOW_UP, public_page(periods.follow_up_detail), name="follow_up_detail"),
     path(FOLLOW_UP + "rapport/", public_page(periods.follow_up_report), name="follow_up_report"),
-    path(FOLLOW_UP + "rapport.pdf", periods.follow_up_report_pdf, name="follow_up_report_pdf"),
+    path(FOLLOW_UP + "rapport.pdf", public_page(periods.follow_up_report_pdf), name="follow_up_report_pdf"),
 ]
 
 urlpatterns = search_patterns + theme_patterns + feed_patterns + open_data_patterns + municipality_patterns

@@ -1,9 +1,10 @@
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 
 from portal.models import Municipality
 from promises.documents import period_document_text, qr_svg, stored_pdf, text_changes
@@ -117,7 +118,12 @@ def period_document(request, municipality_slug, start_year, end_year):
 def _pdf_response(request, *, kind, name, template, context_for):
     _context, html = _swedish_document(template, context_for)
     path, _made_now = stored_pdf(kind=kind, name=name, html=html, base_url=request.build_absolute_uri("/"))
-    return FileResponse(default_storage.open(path, "rb"), content_type="application/pdf", filename=f"{kind}-{name}.pdf")
+    # Read whole (a document is a few hundred kB) rather than streamed, so that the page cache can keep it too and
+    # repeated requests skip rendering the HTML whose hash names the stored file.
+    with default_storage.open(path, "rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{kind}-{name}.pdf")
+    return response
 
 
 def period_document_pdf(request, municipality_slug, start_year, end_year):

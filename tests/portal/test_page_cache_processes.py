@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# A database of its own per pytest-xdist worker (gw0, gw1 …): each test empties it.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - WORKER % 8}")
 PASSWORD = "ett-långt-lösenord-123"
 PERIOD = "/vindeln/2023-2025/"
 DRAFT = PERIOD + "uppfoljning/2024/"
