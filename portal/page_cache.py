@@ -22,6 +22,7 @@ the page's own parameters (``query=``) bypass the cache, so random parameters ca
 
 import functools
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -31,6 +32,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# A shared cache that cannot be reached must not take the site down with it: pages are then rendered from the
+# database as if the cache were off, and a change that cannot renew its tokens is still saved (the pages it makes
+# stale expire after PAGE_CACHE_SECONDS at the latest; a restarted Redis holds no old tokens at all).
+CACHE_ERRORS = (RedisError, OSError)
 
 TOKEN_PREFIX = "page-token:"
 ALL = "all"
@@ -69,8 +78,12 @@ def tokens(scopes):
 
 def renew(scopes):
     """New tokens for these scopes: every page that reads one of them is rendered afresh at its next request."""
-    if scopes:
+    if not scopes:
+        return
+    try:
         cache.set_many({TOKEN_PREFIX + scope: _new_token() for scope in scopes}, timeout=TOKEN_SECONDS)
+    except CACHE_ERRORS:
+        logger.exception("Page cache: tokens %s not renewed; their pages may be stale until they expire", scopes)
 
 
 def _is_personal(request):
@@ -141,8 +154,12 @@ def public_page(view=None, *, query=()):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = _key(request, kommun_scope(slug) if slug else NATIONAL)
-        stored = cache.get(key)
+        try:
+            key = _key(request, kommun_scope(slug) if slug else NATIONAL)
+            stored = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning("Page cache unreachable: %s rendered without it", request.path, exc_info=True)
+            return view(request, *args, **kwargs)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(content, headers=headers)
@@ -156,7 +173,11 @@ def public_page(view=None, *, query=()):
             return response
         set_response_etag(response)
         _public(response)
-        cache.set(key, (response.content, dict(response.headers)), timeout=settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, (response.content, dict(response.headers)), timeout=settings.PAGE_CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Page cache unreachable: %s not stored", request.path, exc_info=True)
+            return response
         response[STATUS_HEADER] = "miss"
         return response
 

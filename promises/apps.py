@@ -12,6 +12,12 @@ def _sync_coordinator_group(sender, using, apps=None, **kwargs):
     coordinator_group_sync(apps=apps or global_apps, using=using)
 
 
+def _renew_page_cache(sender, **kwargs):
+    from promises.invalidation import everything_changed
+
+    everything_changed()
+
+
 class PromisesConfig(AppConfig):
     name = "promises"
     verbose_name = _("Medborgarlöften och uppföljningar")
@@ -23,3 +29,5 @@ class PromisesConfig(AppConfig):
 
         # Cached public pages follow every change to what they show (portal/page_cache.py).
         invalidation.connect()
+        # A deployment runs `migrate`: pages cached by the previous release's templates and code are not served.
+        post_migrate.connect(_renew_page_cache, sender=self, dispatch_uid="promises.renew_page_cache")

@@ -360,3 +360,35 @@ def test_a_renamed_kommun_slug_renews_the_pages(resident, vasterbotten):
     vindeln.save()
 
     assert "Vindeln (ändrad)" in resident.get("/").content.decode()
+
+
+def test_pages_are_rendered_without_the_cache_when_it_is_unreachable(resident, vasterbotten, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    for name in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(cache, name, unreachable)
+
+    response = resident.get("/vindeln/")
+    assert response.status_code == 200
+    assert cache_status(response) is None
+
+    # A change is saved even though its pages' tokens cannot be renewed.
+    activity = Activity.objects.filter(focus_area__period=vasterbotten["periods"]["vindeln"]).first()
+    activity.text = "Sparad trots att cachen inte svarar."
+    activity.save()
+    assert Activity.objects.get(pk=activity.pk).text == "Sparad trots att cachen inte svarar."
+    assert "Sparad trots att cachen inte svarar." in resident.get(VINDELN_PERIOD).content.decode()
+
+
+def test_migrate_renews_every_page(resident, vasterbotten):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    resident.get("/vindeln/")
+    post_migrate.send(sender=apps.get_app_config("promises"), app_config=apps.get_app_config("promises"), verbosity=0,
+                      interactive=False, using="default", plan=[], apps=apps)  # fmt: skip
+
+    assert cache_status(resident.get("/vindeln/")) == "miss"
