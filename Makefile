@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content demo-accounts bench bench-documents lint format clean
+.PHONY: run test install install-test migrate content demo-accounts bench bench-documents reliability lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ test: install-test
 # synthetic nation, beside the server's floor; writes docs/performance.md (bench/run.py; installs wrk with apt).
 bench: install
 	$(BIN)/python bench/run.py
+
+# A load test and a fault test (PostgreSQL stopped under load) with Locust, on a PostgreSQL cluster of its own;
+# writes docs/reliability.md (bench/reliability.py; needs PostgreSQL's server programs and Redis).
+reliability: $(VENV)/.installed-load
+	$(BIN)/python bench/reliability.py
+
+$(VENV)/.installed-load: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	touch $@
 
 # First and repeated PDF requests on the Västerbotten content; writes docs/performance.md.
 bench-documents: content

@@ -51,6 +51,8 @@ def environment(database, *, cached=False):
         LOG_LEVEL="WARNING",
         # All the load comes from one address; the limiter is not what is measured.
         RATELIMIT_ENABLE="false",
+        # The bench talks plain http to gunicorn, with no TLS proxy in front: production would redirect it to https.
+        SECURE_SSL_REDIRECT="false",
         DATABASE_CONN_MAX_AGE="60",
         REDIS_URL=REDIS_URL,
         PAGE_CACHE_SECONDS="300" if cached else "0",
@@ -152,14 +154,15 @@ def targets(env):
 
 
 class Server:
-    def __init__(self, env):
-        self.env = {**env, "BIND": f"127.0.0.1:{PORT}"}
+    def __init__(self, env, port=PORT):
+        self.env = {**env, "BIND": f"127.0.0.1:{port}"}
+        self.port, self.base = port, f"http://127.0.0.1:{port}"
         self.process = None
 
     def __enter__(self):
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-                raise RuntimeError(f"port {PORT} is taken; set BENCH_PORT")
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                raise RuntimeError(f"port {self.port} is taken; set BENCH_PORT")
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
@@ -169,7 +172,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited")
             try:
-                urllib.request.urlopen(BASE + "/livez", timeout=1).read()
+                urllib.request.urlopen(self.base + "/livez", timeout=1).read()
                 return self
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
