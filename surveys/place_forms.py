@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -57,7 +57,15 @@ class CoordinateField(forms.DecimalField):
 
     def to_python(self, value):
         number = super().to_python(value)
-        return None if number is None else number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
+        if number is None or not number.is_finite():
+            # validate() refuses NaN and infinity with the "invalid" message; quantize() would raise on sNaN.
+            return number
+        try:
+            return number.quantize(COORDINATE_PLACES, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            # Too many digits to round (1e30, a pasted number hundreds of digits long): no position on Earth, and
+            # check_coordinates() says so ("utanför Sverige") instead of the page failing.
+            return number
 
 
 def _attributes(attrs):

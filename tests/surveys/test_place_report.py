@@ -158,6 +158,11 @@ def test_report_without_description_or_pin_is_refused_with_a_clear_error(residen
         ("63.8", "", "Ange både latitud och longitud"),
         ("", "20.2", "Ange både latitud och longitud"),
         ("norr", "20.2", "Skriv positionen som ett decimaltal"),
+        # Found by tests/portal/test_fuzz_public_forms.py: too many digits to round to six decimals was a 500.
+        ("1e30", "20.2", "Latituden ligger utanför Sverige"),
+        ("63.8", "9" * 400, "Longituden ligger utanför Sverige"),
+        ("sNaN", "20.2", "Skriv positionen som ett decimaltal"),
+        ("NaN", "Infinity", "Skriv positionen som ett decimaltal"),
     ],
 )
 def test_bad_coordinates_are_refused(resident, vasterbotten, latitude, longitude, message):
