@@ -88,6 +88,9 @@ def renew(scopes):
 
 def _is_personal(request):
     """A request whose page may differ from the anonymous one: a session (logged in) or messages to show."""
+    # Messages live in the session (settings.MESSAGE_STORAGE), whose cookie is named by SESSION_COOKIE_NAME
+    # (__Host-sessionid in production). A "messages" cookie is still personal if a browser holds one: it may be
+    # from an earlier release, or MESSAGE_STORAGE may be set back to the cookie-based default.
     return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
 
 

@@ -4,8 +4,10 @@ environment (see `.env.example`); the defaults are for local development and are
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +84,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise so that static files get the headers too, and outside the page cache so that a cached
+    # page is sent with the current policy (see "Security headers" below).
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 Not Modified when the browser's copy is current (cached pages store theirs).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -154,7 +160,10 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 4_000_000)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 # django-ratelimit warns that a per-process cache is not shared; that is the point of REDIS_URL in production.
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.W001", "django_ratelimit.E003"]
+# Its W001 also names Django's own RedisCache "not officially supported" (its list predates it), though the two
+# calls it makes, add() and incr(), are Redis's atomic SET NX and INCRBY there: silenced with REDIS_URL too, so that
+# production passes `check --deploy --fail-level WARNING`.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] if REDIS_URL else ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -197,11 +206,102 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # A scanned, signed promise document; larger scans are refused with a message saying how to shrink them.
 SIGNED_ORIGINAL_MAX_BYTES = int(env_str("SIGNED_ORIGINAL_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# ── Security headers, HTTPS and cookies ───────────────────────────────────────────────────────────────────────
+# Production passes `manage.py check --deploy --fail-level WARNING` (tests/portal/test_security_headers.py).
+# Local development over http://127.0.0.1 keeps plain cookie names, no redirect and no HSTS.
+
+# Behind a load balancer or proxy that ends TLS, Django sees plain http. Name the header in which the proxy passes
+# the visitor's scheme (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) so that https requests are known as such: then
+# the redirect below does not loop and HSTS is sent. Only behind a proxy that sets that header itself, replacing any
+# the visitor sent: otherwise anyone could claim https by sending it.
+if _proxy_header := env_str("SECURE_PROXY_SSL_HEADER").strip().upper().replace("-", "_"):
+    SECURE_PROXY_SSL_HEADER = (_proxy_header if _proxy_header.startswith("HTTP_") else f"HTTP_{_proxy_header}", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer's probes ask over plain http inside the network; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^(livez|healthz)/?$"]
+# A year in production (what the browsers' preload lists require), for the host and its subdomains. Overridable
+# because a browser that has seen HSTS refuses plain http for that long and it cannot be taken back: a first
+# deployment may start with SECURE_HSTS_SECONDS=300, a host with http-only subdomains turns
+# SECURE_HSTS_INCLUDE_SUBDOMAINS off, and SECURE_HSTS_PRELOAD only allows the domain to be submitted to
+# hstspreload.org (months to undo), it submits nothing by itself.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    # Browsers accept a __Host- cookie only if it is Secure, has Path=/ and no Domain, so neither a plain-http page
+    # nor another subdomain can set or overwrite it (session fixation, a planted CSRF token). Not in development,
+    # where http://127.0.0.1 cannot have Secure cookies. SESSION_/CSRF_COOKIE_DOMAIN must stay unset.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Messages in the session rather than in a cookie of their own (which would carry no __Host- prefix): only the admin
+# sends messages, to coordinators who have a session anyway. portal/page_cache.py treats a session as personal.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Another site's window that opened the portal (or that the portal opens) gets no handle on it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Browser features the portal never uses, refused to it and to anything embedded in it (django-permissions-policy).
+# Geolocation too: the report form's map takes a click, the keyboard or typed coordinates (static/js/places-map.js),
+# never the device's position.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+
+def map_tile_source(url):
+    """The CSP source for MAP_TILE_URL's host ({s} subdomains as *), or None for tiles from the portal itself."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
+
+
+# Content-Security-Policy (django-csp) on every response in every mode, so that tests and development meet it too:
+# scripts, styles, fonts and requests only from the portal itself; no inline script, style attribute or eval.
+# No nonces: whole public pages are shared from the page cache (portal/page_cache.py), so a nonce would be the same
+# for every visitor of a cached page. What must be inline is allowed by its hash.
+CSP_500_STYLE_HASH = "'sha256-9XZcPs+1ozghmys3vbVyafprWy98ttodZKzrWJXzIUQ='"  # templates/500.html's <style>, tested
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # The 500 page needs no static file (they might be what is broken), so its stylesheet is inline.
+        "style-src": [SELF, CSP_500_STYLE_HASH],
+        # data: for Bootstrap's and Leaflet's small SVG images in their stylesheets; the map's tiles.
+        "img-src": [SELF, "data:", *filter(None, [map_tile_source(MAP_TILE_URL)])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # Survey results: cells with fewer answers than this are hidden (per survey, this is the default).
 SURVEY_MIN_CELL_SIZE = int(env_str("SURVEY_MIN_CELL_SIZE", "5"))
