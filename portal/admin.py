@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import two_factor
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from promises.admin_mixins import ScopedAdmin, ScopedMixin
+from promises.scoping import is_national_admin
 
 
 class MunicipalityInline(ScopedMixin, admin.TabularInline):
@@ -158,3 +163,28 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
     @admin.action(description=_("Markera valda som inte hanterade"))
     def mark_not_handled(self, request, queryset):
         self._mark(request, queryset, handled=False)
+
+
+class PortalUserAdmin(UserAdmin):
+    """Django's user admin, plus resetting a person's two-factor devices (a lost or replaced phone)."""
+
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Återställ tvåstegsverifiering (borttappad eller ny telefon)")
+    def reset_two_factor(self, request, queryset):
+        # Only a national administrator: otherwise anyone who may change users could take over an account by
+        # removing its second factor. No group has the user permissions today; this holds if one ever does.
+        if not is_national_admin(request.user):
+            raise PermissionDenied
+        for user in queryset:
+            count = two_factor.reset_devices(user)
+            self.message_user(
+                request,
+                f"{user.get_username()}: {count} enhet(er) borttagna. Vid nästa inloggning lägger hen till "
+                "autentiseringsappen igen och får nya reservkoder.",
+                messages.SUCCESS,
+            )
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PortalUserAdmin)

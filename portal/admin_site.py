@@ -1,6 +1,14 @@
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -8,6 +16,68 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("Medborgarlöften")
     index_title = _("Att göra och alla register")
     index_template = "admin/portal_index.html"
+    # Asks for a two-factor code when ADMIN_OTP_REQUIRED (portal/two_factor.py); otherwise Django's own form.
+    login_template = "admin/portal_login.html"
+
+    @property
+    def login_form(self):
+        from portal.two_factor import AdminLoginForm
+
+        return AdminLoginForm
+
+    def has_permission(self, request):
+        # With ADMIN_OTP_REQUIRED, a staff user who logged in without a valid code is treated as not staff:
+        # every admin page sends them to the login (or, with no device yet, to the enrolment page).
+        from portal import two_factor
+
+        if not super().has_permission(request):
+            return False
+        return not two_factor.required() or request.user.is_verified()
+
+    def admin_view(self, view, cacheable=False):
+        if view == self.logout:
+            # Logging out needs no permission: someone in the middle of enrolling must be able to (Django's
+            # admin_view would send a user it does not let in to the index instead).
+            return update_wrapper(never_cache(csrf_protect(view)), view)
+        protected = super().admin_view(view, cacheable)
+
+        def inner(request, *args, **kwargs):
+            from portal import two_factor
+
+            if two_factor.must_enrol(request):
+                return HttpResponseRedirect(reverse("admin:two_factor_enrol", current_app=self.name))
+            return protected(request, *args, **kwargs)
+
+        return update_wrapper(inner, protected)
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        from portal import login_throttling, two_factor
+
+        if request.method == "GET" and two_factor.must_enrol(request):
+            return HttpResponseRedirect(reverse("admin:two_factor_enrol", current_app=self.name))
+        # Per address, over all usernames; django-axes counts per username and address (settings).
+        if request.method == "POST" and login_throttling.address_is_blocked(request):
+            return login_throttling.address_lockout_response(request)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 200:
+            # The form came back: a wrong password or code (a login redirects).
+            login_throttling.count_failure(request)
+        return response
+
+    def get_urls(self):
+        from portal import two_factor
+
+        # Not admin_view(): these are exactly the pages for a staff user who is not (yet) allowed the rest.
+        def own(view):
+            return update_wrapper(never_cache(csrf_protect(view)), view)
+
+        return [
+            path("tvastegsverifiering/", own(two_factor.enrol_view), name="two_factor_enrol"),
+            path("tvastegsverifiering/reservkoder/", own(two_factor.backup_codes_view), name="two_factor_backup_codes"),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         # Imported here: promises depends on portal, never the other way round at import time.

@@ -27,6 +27,9 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Generated PDFs and uploads go to a fresh folder per test, never into the checkout's media/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Two-factor admin login is production's default (DEBUG off); tests log in with force_login and test the
+    # codes themselves in tests/portal/test_admin_two_factor.py, whatever DEBUG the environment sets.
+    settings.ADMIN_OTP_REQUIRED = False
 
 
 @pytest.fixture(autouse=True)

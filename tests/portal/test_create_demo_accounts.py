@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from portal.models import Coordinator, Organisation
 from tests.factories import make_municipality
@@ -15,12 +16,17 @@ def kommuner():
     return make_municipality(slug="vindeln", name="Vindeln"), make_municipality(slug="umea", name="Umeå")
 
 
+def log_in(username, password):
+    # django-axes counts login attempts per address, so authenticate() needs the request, as the login form gives.
+    return authenticate(RequestFactory().post("/admin/login/"), username=username, password=password)
+
+
 def test_creates_an_administrator_and_two_coordinators_per_kommun(settings, kommuner):
     settings.DEBUG = True
     call_command("create_demo_accounts")
     call_command("create_demo_accounts")  # idempotent
 
-    admin = authenticate(username="admin", password="demo-admin")
+    admin = log_in("admin", "demo-admin")
     assert admin is not None and admin.is_superuser
     for username, organisation, slug in [
         ("kommun-vindeln", Organisation.MUNICIPALITY, "vindeln"),
@@ -28,7 +34,7 @@ def test_creates_an_administrator_and_two_coordinators_per_kommun(settings, komm
         ("kommun-umea", Organisation.MUNICIPALITY, "umea"),
         ("polis-umea", Organisation.POLICE, "umea"),
     ]:
-        user = authenticate(username=username, password=f"demo-{username}")
+        user = log_in(username, f"demo-{username}")
         assert user is not None and user.is_staff and not user.is_superuser
         coordinator = Coordinator.objects.get(user=user)
         assert coordinator.organisation == organisation
