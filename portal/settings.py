@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    # Admin sign-in hardening (see "Admin sign-in" below): two-factor codes and login throttling.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "portal",
     "surveys",
     "promises",
@@ -98,9 +103,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session that has lasted SESSION_ABSOLUTE_MAX_AGE since login, however active; after messages so
+    # that the login page can say why, before OTPMiddleware so that it sees the logged-out user.
+    "portal.session_lifetime.SessionLifetimeMiddleware",
+    # Marks request.user verified when the session's login gave a valid two-factor code (ADMIN_OTP_REQUIRED).
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page (status 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -322,6 +334,60 @@ LOGGING = {
 }
 
 SITE_NAME = env_str("SITE_NAME", "Medborgarlöften")
+
+# ── Admin sign-in: login throttling, two-factor codes, session limits ────────────────────────────────────────
+# Coordinators can change what the public reads in the name of a kommun and the police, so a guessed or stolen
+# password alone must not be enough. README, "Coordinators and the admin", says how it works for them.
+
+# django-axes sees every authenticate() call: its backend comes first and refuses a locked-out username+address
+# before the password is checked (so the right password is refused too while the lockout lasts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The database handler rather than AxesCacheHandler: without REDIS_URL the cache is per process (axes warns,
+# axes.W001), so every gunicorn worker would count on its own and allow workers × limit guesses; in the database
+# all processes and servers count together in every configuration, a Redis outage neither breaks nor opens the
+# login, and a national administrator sees the attempts in the admin (Axes › Åtkomstförsök) and unlocks a person
+# by deleting the row. Failed logins are rare, so writing a row for each costs nothing that matters.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Counted per username and address together: five wrong passwords lock that person out from that address, while
+# a colleague at the same office (same address) and the same person at home are unaffected, so an attacker
+# cannot lock the police out of the admin by guessing their usernames. Guessing many usernames from one address
+# is stopped separately, per address, by ADMIN_LOGIN_FAILURES_PER_ADDRESS (portal/login_throttling.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Minutes from the latest failed attempt (a further attempt while locked out starts them again).
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # axes reads a float as hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.login_throttling.lockout_response"
+# The client's address. Default REMOTE_ADDR: right when gunicorn faces the internet, but behind a reverse proxy
+# every visitor would share the proxy's address. There, let the proxy set a header to the address it sees,
+# replacing any the visitor sent (nginx: proxy_set_header X-Real-IP $remote_addr;), and name it here
+# (AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_REAL_IP). A header the proxy only appends to, such as
+# X-Forwarded-For, also needs AXES_IPWARE_PROXY_COUNT, or visitors could choose their own address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("AXES_IPWARE_PROXY_TRUSTED_IPS") or None
+# Failed logins from one address, over all usernames, before that address gets the lockout page (django-ratelimit
+# syntax): generous enough for a police station behind one address, far too few to try passwords on many users.
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env_str("ADMIN_LOGIN_FAILURES_PER_ADDRESS", "30/h")
+# Whom a locked-out coordinator or one who lost their phone writes to (shown on the lockout and login pages).
+ADMIN_SUPPORT_EMAIL = env_str("ADMIN_SUPPORT_EMAIL")
+
+# Two-factor codes (django-otp, TOTP from an authenticator app, plus one-time backup codes) for every staff user.
+# Off while developing (DEBUG, `make run`, the tests) so that the demo accounts log in with a password only.
+ADMIN_OTP_REQUIRED = env_bool("ADMIN_OTP_REQUIRED", not DEBUG)
+# The name the authenticator app shows beside the code.
+OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, not even a national administrator, reads another person's secret key or backup codes in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Besides the two idle hours above: a session ends this long after its login however active it is (a stolen
+# session cookie stops working), and when the browser is closed (shared office machines).
+SESSION_ABSOLUTE_MAX_AGE = env_int("SESSION_ABSOLUTE_MAX_AGE", 10 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-ratelimit's switch. Only the benchmark turns it off: all its load comes from one address.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
