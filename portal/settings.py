@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import pythonjsonlogger.core
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -88,6 +89,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request with its final status and duration, error pages included.
+    "portal.request_log.RequestLogMiddleware",
+    # A view that fails because the database is unreachable answers the static 503 (portal/errors.py; a failure
+    # in a middleware is caught by handler500 in portal/urls.py).
+    "portal.errors.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise so that static files get the headers too, and outside the page cache so that a cached
     # page is sent with the current policy (see "Security headers" below).
@@ -326,12 +332,42 @@ LOGIN_URL = "admin:login"
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
+# ── Logging, health and failure behaviour (docs/operations.md) ─────────────────────────────────────────────────
+# JSON lines in production (LOG_FORMAT=json, the default with DEBUG off): one object per line with time, level,
+# logger, message, request_id and, for the request log (portal/request_log.py), method, path, status and
+# duration_ms; what a log collector indexes without parsing. Plain text while developing.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, from the record's own time.
+            "timestamp": "time",
+            # Django's request loggers pass the request object, whose text is the full address with its query
+            # string (what a resident searched for); its path and request_id are logged without it.
+            "reserved_attrs": [*pythonjsonlogger.core.RESERVED_ATTRS, "request"],
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Behind a reverse proxy every request comes from the proxy's address; name the META key in which the proxy passes
+# the visitor's (HTTP_X_REAL_IP for nginx's `proxy_set_header X-Real-IP $remote_addr`), or the rate limits on
+# public forms count all visitors as one. Only a header that the proxy sets itself, replacing what a client sent.
+if _client_ip_key := env_str("RATELIMIT_IP_META_KEY").strip():
+    RATELIMIT_IP_META_KEY = _client_ip_key
+# PostgreSQL that does not answer a connection attempt within this many seconds counts as down (a 503 page, a
+# failing /healthz) rather than holding the request until the proxy gives up.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 
 SITE_NAME = env_str("SITE_NAME", "Medborgarlöften")
 

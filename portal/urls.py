@@ -12,6 +12,7 @@ register_converter(YearConverter, "year")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("livez", health.livez, name="livez"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("promises.urls_machine")),
 ]
 
@@ -25,3 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("promises.urls")),
     prefix_default_language=False,
 )
+
+# Swedish error pages; a database outage becomes a static 503 wherever in the request it shows (portal/errors.py).
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler500 = "portal.errors.server_error"

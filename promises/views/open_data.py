@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 
+from portal.errors import ensure_database_reachable
 from portal.models import Municipality
 from promises import dcat
 from promises import open_data as data
@@ -54,6 +55,9 @@ def _documentation_url(request):
 
 
 def _download(request, periods, name_parts, extension):
+    # The file is streamed and queried while it is sent: an unreachable database must give the 503 page now, not
+    # a 200 cut off halfway (tests/portal/test_database_outage.py).
+    ensure_database_reachable()
     reports = data.published_reports()
     if extension == "csv":
         chunks = data.iter_csv(periods, reports, base_url=_base_url(request))

@@ -115,3 +115,47 @@ def test_no_original_means_404_and_drafts_are_404(resident, period):
     assert resident.get(reverse("signed_original", args=["vindeln", 2023, 2025])).status_code == 404
     PromisePeriod.objects.filter(pk=period.pk).update(publication="draft")
     assert resident.get(reverse("signed_original", args=["vindeln", 2023, 2025])).status_code == 404
+
+
+def test_the_type_is_judged_by_content_not_by_the_browsers_content_type_or_the_name(
+    client, period, coordinator_vindeln
+):
+    client.force_login(coordinator_vindeln)
+    url = reverse("admin:promises_promiseperiod_change", args=[period.pk])
+    data = admin_form_data(client.get(url))
+    # A real PDF that the browser called text/plain and the uploader named .exe is still a PDF …
+    data["signed_original"] = SimpleUploadedFile("skanning.exe", real_pdf(), content_type="text/plain")
+    assert client.post(url, data).status_code == 302
+    period.refresh_from_db()
+    # … stored under a generated name ending in .pdf, with nothing of the uploader's name.
+    assert period.signed_original.name.endswith(".pdf")
+    assert "skanning" not in period.signed_original.name and ".exe" not in period.signed_original.name
+
+
+def test_an_html_file_called_pdf_with_a_pdf_content_type_is_refused(client, period, coordinator_vindeln):
+    client.force_login(coordinator_vindeln)
+    response = upload(client, period, b"<html><script>alert(1)</script></html>", name="original.pdf")
+    assert response.status_code == 200
+    assert "inte en PDF" in response.content.decode()
+    period.refresh_from_db()
+    assert not period.signed_original
+
+
+def test_the_size_message_names_the_limit_in_swedish(client, period, coordinator_vindeln, settings):
+    settings.SIGNED_ORIGINAL_MAX_BYTES = 2 * 1024 * 1024
+    client.force_login(coordinator_vindeln)
+    response = upload(client, period, real_pdf() + b" " * (3 * 1024 * 1024))
+    assert "Den får vara högst 2,0\xa0MB" in response.content.decode()
+
+
+def test_the_download_may_not_be_sniffed_or_shown_inline(client, resident, period, coordinator_vindeln):
+    client.force_login(coordinator_vindeln)
+    upload(client, period, real_pdf())
+
+    response = resident.get(reverse("signed_original", args=["vindeln", 2023, 2025]))
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="undertecknat-medborgarlofte-vindeln-2023-2025.pdf"'
+    )

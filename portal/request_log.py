@@ -1,0 +1,69 @@
+"""One log line per request, and the request's id on every log line written while it is handled.
+
+The line names the method, the path (never the query string: a search or a form's GET parameters can carry what a
+resident typed), the status, the duration in milliseconds and the request id. No address, no cookie, no user
+agent: the reverse proxy's own log has the address for as long as the operator keeps it, and this log needs none.
+
+The id comes from the proxy's X-Request-ID header when it sends a plausible one (so that a line here can be found
+beside the proxy's), otherwise it is made here; either way the response carries it back in X-Request-ID, so a
+resident reporting an error page can quote it.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+logger = logging.getLogger("portal.request")
+
+current_request_id = contextvars.ContextVar("request_id", default=None)
+
+# Letters, digits and a few separators, as nginx's $request_id, uuids and most tracing ids are; anything else a
+# client sends is replaced rather than written into the log.
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record written while a request is handled (None outside one)."""
+
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            # Django logs 4xx and 5xx responses after the last middleware has returned, naming the request.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or current_request_id.get()
+        return True
+
+
+class RequestLogMiddleware:
+    """Outermost middleware: measures the whole request and sees the final status, error pages included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.1f ms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return response
+        finally:
+            current_request_id.reset(token)

@@ -1,0 +1,263 @@
+"""Error pages: the static 503 while the database is unreachable (wherever in the request that shows), and the
+Swedish 400, 403, 404, 413 and 500 pages, which need no database.
+
+Tests without the `db` fixture prove that a page needs no database: pytest-django makes any database access in
+them an error. The outage is a connection whose `ensure_connection` raises OperationalError, as psycopg does when
+the server is gone. The real outage (a PostgreSQL cluster stopped and started under gunicorn) is
+tests/portal/test_database_outage.py.
+"""
+
+import copy
+import logging
+from unittest import mock
+
+import pytest
+from django.db import InterfaceError, OperationalError, ProgrammingError, connections
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import path
+
+from portal import errors
+from portal.urls import urlpatterns as portal_urlpatterns
+
+
+def _raising(exception):
+    def view(request):
+        raise exception
+
+    return view
+
+
+def _context_processor_reading_the_database(request):
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {}
+
+
+def _template_view(request):
+    from django.shortcuts import render
+
+    return render(request, "portal/easy_read.html")
+
+
+class _MiddlewareReadingTheDatabase:
+    """Like a middleware that checks something in the database on every request (a login lockout, a session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return self.get_response(request)
+
+
+urlpatterns = [
+    path("test/operational/", _raising(OperationalError("server closed the connection unexpectedly"))),
+    path("test/interface/", _raising(InterfaceError("connection already closed"))),
+    path("test/programming/", _raising(ProgrammingError('relation "x" does not exist'))),
+    path("test/template/", _template_view),
+    path("test/ok/", lambda request: HttpResponse("ok")),
+    *portal_urlpatterns,
+]
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler500 = "portal.errors.server_error"
+
+
+@pytest.fixture
+def anonymous():
+    # Errors in a middleware reach the handler500 through got_request_exception, which the test client would raise.
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def database_down():
+    errors.outage_log.reset()
+    with mock.patch.object(
+        connections["default"], "ensure_connection", side_effect=OperationalError("connection refused")
+    ):
+        yield
+    errors.outage_log.reset()
+
+
+@pytest.fixture
+def test_urls(settings):
+    settings.ROOT_URLCONF = __name__
+
+
+def assert_outage_page(response):
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    assert "Portalen är tillfälligt otillgänglig" in page
+    assert 'lang="en"' in page
+    # Nothing that the CSP forbids and nothing that needs the static files.
+    assert "<style" not in page and "style=" not in page and "<script" not in page and "/static/" not in page
+    assert "connection refused" not in page and "Traceback" not in page
+
+
+def test_a_page_whose_view_reads_the_database_answers_the_static_503(anonymous, database_down):
+    assert_outage_page(anonymous.get("/"))
+    assert_outage_page(anonymous.get("/en/"))
+
+
+@pytest.mark.parametrize("url", ["/test/operational/", "/test/interface/"])
+def test_both_kinds_of_connection_error_raised_in_a_view_answer_503(anonymous, test_urls, url):
+    assert_outage_page(anonymous.get(url))
+
+
+def test_a_programming_error_stays_a_500_and_is_not_taken_for_an_outage(anonymous, test_urls):
+    response = anonymous.get("/test/programming/")
+    assert response.status_code == 500
+    assert "Något gick fel hos oss" in response.content.decode()
+    assert "Retry-After" not in response
+
+
+def test_an_unwrapped_psycopg_error_is_an_outage_too():
+    psycopg = pytest.importorskip("psycopg")
+    assert errors.database_unreachable_error(psycopg.OperationalError("x")) is not None
+    assert errors.database_unreachable_error(psycopg.errors.UndefinedTable("x")) is None
+
+
+def test_the_database_error_behind_another_exception_is_found():
+    try:
+        try:
+            raise OperationalError("gone")
+        except OperationalError:
+            raise RuntimeError("session could not be saved")  # noqa: B904 - the implicit context is the point
+    except RuntimeError as error:
+        assert isinstance(errors.database_unreachable_error(error), OperationalError)
+
+
+def test_an_error_in_a_middleware_answers_503(anonymous, settings, test_urls, database_down):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}._MiddlewareReadingTheDatabase"]
+    assert_outage_page(anonymous.get("/test/ok/"))
+
+
+def test_an_error_in_a_context_processor_answers_503(anonymous, settings, test_urls, database_down):
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["context_processors"].append(f"{__name__}._context_processor_reading_the_database")
+    settings.TEMPLATES = templates
+    assert_outage_page(anonymous.get("/test/template/"))
+    # Also while rendering the 404 page: the handler fails, and handler500 gives the outage page.
+    assert_outage_page(anonymous.get("/finns/inte/alls/har/"))
+
+
+def test_a_visitor_with_a_session_gets_503_from_the_session_middleware(anonymous, settings, database_down):
+    # /livez reads nothing, but the session is saved after every request (SESSION_SAVE_EVERY_REQUEST).
+    anonymous.cookies[settings.SESSION_COOKIE_NAME] = "a" * 32
+    assert_outage_page(anonymous.get("/livez"))
+
+
+def test_a_session_that_cannot_be_saved_answers_503_not_400(anonymous, settings, test_urls):
+    # SessionMiddleware turns a failed save into SessionInterrupted (a 400) raised from the database error.
+    from django.contrib.sessions.backends.base import UpdateError
+
+    def failing_save(self, must_create=False):
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise UpdateError from None  # the session backend raises it inside `except DatabaseError`
+
+    with (
+        mock.patch("django.contrib.sessions.backends.db.SessionStore.save", failing_save),
+        mock.patch("django.contrib.sessions.backends.db.SessionStore.load", return_value={}),
+    ):
+        anonymous.cookies[settings.SESSION_COOKIE_NAME] = "a" * 32
+        response = anonymous.get("/test/ok/")
+    # `from None` hides the cause from tracebacks but keeps __context__, which is what the session backend leaves.
+    assert_outage_page(response)
+
+
+def test_an_outage_is_logged_once_then_reminded_then_its_end(anonymous, database_down, caplog):
+    with caplog.at_level(logging.INFO):
+        for _ in range(5):
+            anonymous.get("/")
+    errors_logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors_logged) == 1
+    assert errors_logged[0].name == "portal.errors" and errors_logged[0].exc_info
+    # Django's own "Service Unavailable" line with a traceback is not written for every request.
+    assert not [r for r in caplog.records if r.name == "django.request"]
+
+    caplog.clear()
+    with mock.patch.object(errors.time, "monotonic", return_value=errors.time.monotonic() + 120):
+        anonymous.get("/")
+        anonymous.get("/")
+    reminders = [r for r in caplog.records if r.name == "portal.errors"]
+    assert len(reminders) == 1 and reminders[0].levelno == logging.WARNING
+    assert "6 requests answered 503" in reminders[0].getMessage()
+
+    caplog.clear()
+    errors._on_connection_created(sender=None, connection=None)
+    assert next(r.getMessage() for r in caplog.records if r.name == "portal.errors").startswith(
+        "Database reachable again"
+    )
+    assert errors.outage_log.since is None
+
+
+def test_not_found_needs_no_database(anonymous):
+    # No `db` fixture: any query would fail this test.
+    response = anonymous.get("/finns/inte/alls/har/")
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+
+
+def test_not_found_renders_while_the_database_is_down(anonymous, database_down):
+    response = anonymous.get("/en/finns/inte/alls/har/")
+    assert response.status_code == 404
+    assert "404.html" in [t.name for t in response.templates]
+
+
+def test_server_error_page_needs_no_database(anonymous, test_urls, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}._MiddlewareReadingTheDatabase"]
+    # The middleware's query is refused by pytest-django (not a connection error): the plain 500 page.
+    response = anonymous.get("/test/ok/")
+    assert response.status_code == 500
+    assert "Något gick fel hos oss" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_too_large_post_to_a_public_form_gets_a_swedish_413_page(anonymous, settings, vasterbotten):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = anonymous.post(
+        "/platser/rapportera/",
+        {"title": "Gatan", "description": "x" * 20_000},
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "Det du skickade var för stort" in page
+    assert "Traceback" not in page
+
+
+@pytest.mark.django_db
+def test_a_too_large_accessibility_report_gets_the_413_page_too(anonymous, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = anonymous.post("/en/tillganglighet/synpunkt/", {"description": "x" * 20_000})
+    assert response.status_code == 413
+    assert "Det du skickade var för stort" not in response.content.decode()  # in English on /en/
+
+
+def test_a_bad_request_gets_the_swedish_400_page(anonymous, settings):
+    # Too many fields is the other refusal of a form post (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = anonymous.post("/tillganglighet/synpunkt/", {f"f{n}": "x" for n in range(20)})
+    assert response.status_code == 400
+    assert "Sidan kunde inte visas" in response.content.decode()
+
+
+def test_a_post_without_csrf_token_gets_the_swedish_403_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/tillganglighet/synpunkt/", {"text": "Hej"})
+    assert response.status_code == 403
+    assert "Formuläret gick inte att skicka" in response.content.decode()
+
+
+def test_permission_denied_is_in_swedish(rf):
+    from django.core.exceptions import PermissionDenied
+
+    response = errors.permission_denied(rf.get("/"), PermissionDenied())
+    assert response.status_code == 403
+    assert "Du har inte behörighet till sidan" in response.content.decode()
