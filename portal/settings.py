@@ -331,6 +331,8 @@ LOGIN_URL = "admin:login"
 # Coordinators work in short sessions on shared office machines: log out after two idle hours.
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions that never look up a forged key (a NUL in the cookie was a 500 on PostgreSQL).
+SESSION_ENGINE = "portal.sessions"
 
 # ── Logging, health and failure behaviour (docs/operations.md) ─────────────────────────────────────────────────
 # JSON lines in production (LOG_FORMAT=json, the default with DEBUG off): one object per line with time, level,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -187,7 +188,8 @@ def unsafe_place_report(request):
             return redirect("unsafe_place_report_thanks")
     else:
         slug = request.GET.get("kommun")
-        municipality = Municipality.objects.filter(slug=slug).first() if slug else None
+        # Only what can be a slug is looked up: PostgreSQL refuses a NUL character in a query with an error.
+        municipality = Municipality.objects.filter(slug=slug).first() if slug and slug_re.match(slug) else None
         form = UnsafePlaceReportForm(initial={"municipality": municipality} if municipality else {})
     return render(request, "surveys/place_report.html", {"form": form, "map": map_settings()})
 

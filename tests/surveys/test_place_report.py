@@ -74,6 +74,15 @@ def test_kommun_can_be_chosen_in_the_address(resident, vasterbotten):
     assert resident.get(URL, {"kommun": "finns-inte"}).status_code == 200
 
 
+@pytest.mark.parametrize("kommun", ["vindeln\x00", "\x00", "<b>", "x" * 500])
+def test_a_kommun_in_the_address_that_cannot_be_one_shows_the_form_without_a_choice(resident, vasterbotten, kommun):
+    # Found by tests/portal/test_fuzz_public_urls.py: ?kommun=%00 was a 500 on PostgreSQL, which refuses NUL.
+    response = resident.get(URL, {"kommun": kommun})
+
+    assert response.status_code == 200
+    assert '<option value="" selected>Välj kommun</option>' in response.content.decode()
+
+
 def test_report_with_description_is_saved_as_pending_public_report(resident, vasterbotten):
     response = resident.post(URL, report(vasterbotten))
 
