@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import re
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -465,11 +466,18 @@ TRACEBACK_MARKERS = (b"Traceback (most recent call last)", b'File "/')
 
 
 def assert_no_server_error(response, description):
-    """A page or a 4xx, never a 5xx; and no traceback in the body, whatever the status."""
+    """A page or a 4xx, never a 5xx; and no traceback in the body, whatever the status.
+
+    The status decides, not whether Django signalled an exception on the way: a body that is not UTF-8 makes the
+    404 page's CSRF check raise BadRequest, which Django answers with the 400 page. The test client keeps the
+    exception of a 5xx in response.exc_info, shown in the failure message.
+    """
     # A streamed body is read to its end: a download that fails halfway has already sent its 200.
     # (The test client closes the response itself, a streamed one when its end is read; closing it again here
     # would fire request_finished and close the test's database connection.)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert response.status_code < 500, f"{description} answered {response.status_code}"
+    if response.status_code >= 500:
+        error = "".join(traceback.format_exception(*response.exc_info)) if response.exc_info else "(no exception)"
+        raise AssertionError(f"{description} answered {response.status_code}\n{error}")
     for marker in TRACEBACK_MARKERS:
         assert marker not in body, f"{description} shows a traceback"
