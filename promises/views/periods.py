@@ -1,3 +1,5 @@
+import logging
+
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +13,8 @@ from promises.documents import period_document_text, qr_svg, stored_pdf, text_ch
 from promises.models import ActivityReport, FollowUp, Party, PromisePeriod
 from promises.timeline import annotate_period
 from surveys.models import Dialogue, Survey, UnsafePlace
+
+logger = logging.getLogger(__name__)
 
 
 def municipality_detail(request, municipality_slug):
@@ -146,8 +150,17 @@ def signed_original(request, municipality_slug, start_year, end_year):
     )
     if not period.signed_original:
         raise Http404("Det undertecknade originalet finns inte i portalen.")
+    try:
+        file = period.signed_original.open("rb")
+    except FileNotFoundError:
+        # The row names a file the media folder lacks (a database restored without its files, a lost disk): the
+        # visitor gets the ordinary 404, the operators an error in the log so that they restore the file.
+        logger.error(
+            "Signed original %s of period %s is missing from MEDIA_ROOT", period.signed_original.name, period.pk
+        )
+        raise Http404("Det undertecknade originalet finns inte i portalen.") from None
     return FileResponse(
-        period.signed_original.open("rb"),
+        file,
         content_type="application/pdf",
         as_attachment=True,
         filename=f"undertecknat-medborgarlofte-{municipality_slug}-{start_year}-{end_year}.pdf",

@@ -117,6 +117,24 @@ def test_no_original_means_404_and_drafts_are_404(resident, period):
     assert resident.get(reverse("signed_original", args=["vindeln", 2023, 2025])).status_code == 404
 
 
+def test_a_file_missing_from_the_media_folder_is_a_404_and_an_error_in_the_log(
+    client, resident, period, coordinator_vindeln, caplog
+):
+    client.force_login(coordinator_vindeln)
+    upload(client, period, real_pdf())
+    period.refresh_from_db()
+    # As after a database restored without its media folder.
+    period.signed_original.storage.delete(period.signed_original.name)
+
+    response = resident.get(reverse("signed_original", args=["vindeln", 2023, 2025]))
+
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+    assert any(
+        record.levelname == "ERROR" and period.signed_original.name in record.getMessage() for record in caplog.records
+    )
+
+
 def test_the_type_is_judged_by_content_not_by_the_browsers_content_type_or_the_name(
     client, period, coordinator_vindeln
 ):
