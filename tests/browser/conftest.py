@@ -8,13 +8,16 @@ Set PLAYWRIGHT_CHROMIUM_PATH to use another Chromium binary; pointing it at a fi
 also how to check the skip (and, with CI=true, the failure) without uninstalling Chromium.
 """
 
+import base64
 import os
 import shutil
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread for the whole session, and
@@ -84,6 +87,70 @@ def pytest_runtest_setup(item):
 def browser_type_launch_args(browser_type_launch_args):
     # Extends pytest-playwright's own fixture, so --headed and --slowmo still work.
     return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+
+
+# A 1x1 transparent PNG answers every map tile: no test reaches the real tile server, and the tiles' <img> elements
+# load under the Content-Security-Policy like real ones.
+TILE_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+# Recorded in every page before its own scripts run (an init script is not subject to the page's policy).
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(
+        `${event.violatedDirective} refused ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+        + (event.sample ? ` (${event.sample})` : "")
+    );
+});
+"""
+POLICY_WORDS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+def tile_pattern():
+    """The glob that catches requests to MAP_TILE_URL's server."""
+    parts = urlsplit(settings.MAP_TILE_URL)
+    return f"{parts.scheme}://{parts.netloc}/**"
+
+
+def policy_violations(page):
+    """What the page's policy refused so far: its securitypolicyviolation events (empty for a closed page)."""
+    if page.is_closed():
+        return []
+    try:
+        return [f"violation on {page.url}: {v}" for v in page.evaluate("window.__cspViolations || []")]
+    except Exception:  # a page navigating away as we ask: its console messages are still counted
+        return []
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's contexts, each watching the Content-Security-Policy: every browser test fails on anything
+    the policy refused (a console message from Chromium or a securitypolicyviolation event), so that every page,
+    form, map and admin screen the browser tests use is also a test of the policy (portal/settings.py)."""
+    problems, contexts = [], []
+
+    def watch(page):
+        def on_console(message):
+            if any(word in message.text for word in POLICY_WORDS):
+                problems.append(f"console {message.type} on {page.url}: {message.text}")
+
+        page.on("console", on_console)
+
+    def _new_context(**kwargs):
+        context = new_context(**kwargs)
+        context.add_init_script(RECORD_VIOLATIONS)
+        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
+        context.on("page", watch)
+        contexts.append(context)
+        return context
+
+    yield _new_context
+    for context in contexts:
+        for page in context.pages:
+            problems.extend(policy_violations(page))
+    assert not problems, "The Content-Security-Policy refused something:\n- " + "\n- ".join(problems)
 
 
 @pytest.fixture
