@@ -306,14 +306,14 @@ def write_docs(load, fault, *, users, prepared_in):
         "overview, search, place and PDF pages, and answering the open survey (the form, then the answer with a "
         "token of its own; an answer refused with 503 is sent again, at most 8 times, after Retry-After).",
         "",
-        f"## Load ({load['seconds']} s)",
+        f"### Load ({load['seconds']} s)",
         "",
         *load_table(load["requests"], load["seconds"]),
         "",
         f"Failed requests: {load_failed}. Survey answers accepted: {load['accepted']}, found in the database: "
         f"{load['stored']}" + ("; none lost." if lost_load == 0 else f"; **{lost_load} lost**."),
         "",
-        f"## Fault: PostgreSQL stopped during the load ({fault['seconds']} s)",
+        f"### Fault: PostgreSQL stopped during the load ({fault['seconds']} s)",
         "",
         f"PostgreSQL was stopped {events['stopping']:.0f} s into the run (`pg_ctl stop -m fast`, down "
         f"{events['stopped'] - events['stopping']:.1f} s later) and started again at {events['starting']:.0f} s "
