@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
-from django_otp.models import VerifyNotAllowed
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,12 +38,14 @@ BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Autentiseringsapp"
 STATIC_DEVICE_NAME = "Reservkoder"
 
-TOKEN_REQUIRED = "Skriv den sexsiffriga koden från autentiseringsappen i telefonen, eller en av dina reservkoder."
-INVALID_TOKEN = (
-    "Koden stämmer inte. Skriv den kod som appen visar just nu (den byts var 30:e sekund), "
-    "eller en reservkod som du inte har använt."
+# One message for a wrong password, a missing code and a wrong code alike: a message that asked for the code
+# only after a right password would tell someone guessing passwords that they had found one. Five failures of
+# any kind lock the username out at that address (django-axes).
+LOGIN_FAILED = (
+    "Fel användarnamn, lösenord eller engångskod. Engångskoden är de sex siffror som autentiseringsappen visar "
+    "just nu (de byts var 30:e sekund) eller en av dina reservkoder; första gången du loggar in lämnar du fältet "
+    "tomt. Observera att användarnamn och lösenord kan vara skiftlägeskänsliga."
 )
-THROTTLED = "För många felaktiga koder i rad. Vänta en stund och försök igen."
 
 
 def required():
@@ -78,7 +79,9 @@ class AdminLoginForm(AdminAuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        if not required():
+        if required():
+            self.error_messages = {**self.error_messages, "invalid_login": LOGIN_FAILED}
+        else:
             del self.fields["otp_token"]
 
     def clean(self):
@@ -95,26 +98,28 @@ class AdminLoginForm(AdminAuthenticationForm):
             return
         token = _normalise(self.cleaned_data.get("otp_token"))
         if not token:
-            raise forms.ValidationError(TOKEN_REQUIRED, code="token_required")
+            self._failed(user)
         # One device per kind of code, chosen by the code's shape, so that a code is checked (and a failure
         # throttled) on the device it belongs to only: six digits from the app, anything else a backup code.
         kind = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
-        error = forms.ValidationError(INVALID_TOKEN, code="invalid_token")
         with transaction.atomic():
             device = next(
                 (d for d in devices_for_user(user, confirmed=True, for_verify=True) if isinstance(d, kind)), None
             )
             if device is not None:
-                allowed, extra = device.verify_is_allowed()
-                if not allowed and extra.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-                    error = forms.ValidationError(THROTTLED, code="throttled")
-                elif device.verify_token(token):
+                # A device throttled after failed codes (django-otp) refuses even the right one, with the same
+                # message.
+                allowed, _reason = device.verify_is_allowed()
+                if allowed and device.verify_token(token):
                     user.otp_device = device
                     return
-        # A wrong code, or one tried while the device is throttled, counts as a failed login for django-axes too:
-        # five lock the username out at this address like five wrong passwords, so the code cannot be guessed.
+        self._failed(user)
+
+    def _failed(self, user):
+        # A missing or wrong code, or one tried while the device is throttled, counts as a failed login for
+        # django-axes too: five lock the username out at this address like five wrong passwords.
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=self.request)
-        raise error
+        raise forms.ValidationError(LOGIN_FAILED, code="invalid_login")
 
 
 class EnrolForm(forms.Form):

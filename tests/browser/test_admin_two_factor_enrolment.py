@@ -62,7 +62,7 @@ def test_a_new_coordinator_enrols_and_then_logs_in_with_a_code(site, settings, n
     # Another day, another browser: the password alone is not enough, a backup code is.
     other = new_context().new_page()
     log_in(other, site)
-    expect(other.locator(".errornote")).to_contain_text("Skriv den sexsiffriga koden")
+    expect(other.locator(".errornote")).to_contain_text("Fel användarnamn, lösenord eller engångskod")
     log_in(other, site, code=codes[0])
     expect(other.get_by_role("heading", name="Att göra", exact=True)).to_be_visible()
 

@@ -249,8 +249,17 @@ def test_an_enrolled_user_must_give_a_code(client, otp_required, enrolled_police
     response = log_in(client, "polis-vindeln", otp_token="")
 
     assert response.status_code == 200
-    assert two_factor.TOKEN_REQUIRED in text(response)
+    assert two_factor.LOGIN_FAILED in text(response)
     assert not is_logged_in(client)
+
+
+def test_a_right_password_without_code_reads_like_a_wrong_one(client, otp_required, enrolled_police_coordinator):
+    # Otherwise the message would tell someone guessing passwords that they had found the right one.
+    without_code = text(log_in(client, "polis-vindeln", otp_token=""))
+    wrong_password = text(log_in(client, "polis-vindeln", password="fel-losenord-helt", otp_token=""))
+
+    assert two_factor.LOGIN_FAILED in without_code
+    assert two_factor.LOGIN_FAILED in wrong_password
 
 
 def test_the_login_page_asks_for_the_code_with_a_label(client, otp_required):
@@ -275,7 +284,7 @@ def test_a_wrong_code_is_refused(client, otp_required, enrolled_police_coordinat
     response = log_in(client, "polis-vindeln", otp_token=wrong_code(right))
 
     assert response.status_code == 200
-    assert "Koden stämmer inte" in text(response)
+    assert two_factor.LOGIN_FAILED in text(response)
     assert not is_logged_in(client)
 
 
