@@ -95,17 +95,22 @@ TILE_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 
-# Recorded in every page before its own scripts run (an init script is not subject to the page's policy).
+# Recorded in every page before its own scripts run (an init script is not subject to the page's policy) and
+# reported at once through a function the context exposes, so that nothing is lost when the page navigates away.
+# A refusal whose source is no file of the page is one provoked by a script the test itself evaluated (axe-core
+# injects a <style> element to measure some colours): the page's own markup and static files always have a source.
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
-    window.__cspViolations.push(
-        `${event.violatedDirective} refused ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
-        + (event.sample ? ` (${event.sample})` : "")
-    );
+    const violation = `${event.violatedDirective} refused ${event.blockedURI || "inline"} at `
+        + `${event.sourceFile}:${event.lineNumber}` + (event.sample ? ` (${event.sample})` : "");
+    window.__cspViolations.push(violation);
+    if (event.sourceFile && window.__reportPolicyViolation) {
+        window.__reportPolicyViolation(document.location.href, violation);
+    }
 });
 """
-POLICY_WORDS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+POLICY_WORDS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy", "Permissions policy")
 
 
 def tile_pattern():
@@ -114,42 +119,36 @@ def tile_pattern():
     return f"{parts.scheme}://{parts.netloc}/**"
 
 
-def policy_violations(page):
-    """What the page's policy refused so far: its securitypolicyviolation events (empty for a closed page)."""
-    if page.is_closed():
-        return []
-    try:
-        return [f"violation on {page.url}: {v}" for v in page.evaluate("window.__cspViolations || []")]
-    except Exception:  # a page navigating away as we ask: its console messages are still counted
-        return []
+def watch_policy(context, problems):
+    """Collect into `problems` what the Content-Security-Policy or Permissions-Policy refuses to the pages of this
+    context: securitypolicyviolation events with a source in the page, and Chromium's Permissions-Policy console
+    messages (which have no event). Map tiles are answered with TILE_PNG."""
+
+    def report(source, where, violation):
+        problems.append(f"violation on {where}: {violation}")
+
+    def on_console(message):
+        if "Permissions policy" in message.text or "Permissions-Policy" in message.text:
+            problems.append(f"console {message.type}: {message.text}")
+
+    context.expose_binding("__reportPolicyViolation", report)
+    context.add_init_script(RECORD_VIOLATIONS)
+    context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
+    context.on("page", lambda page: page.on("console", on_console))
+    return context
 
 
 @pytest.fixture
 def new_context(new_context):
-    """pytest-playwright's contexts, each watching the Content-Security-Policy: every browser test fails on anything
-    the policy refused (a console message from Chromium or a securitypolicyviolation event), so that every page,
-    form, map and admin screen the browser tests use is also a test of the policy (portal/settings.py)."""
-    problems, contexts = [], []
-
-    def watch(page):
-        def on_console(message):
-            if any(word in message.text for word in POLICY_WORDS):
-                problems.append(f"console {message.type} on {page.url}: {message.text}")
-
-        page.on("console", on_console)
+    """pytest-playwright's contexts, each watching the policies (watch_policy): every browser test fails on anything
+    the Content-Security-Policy refused to the page, so that every page, form, map and admin screen the browser tests
+    use is also a test of the policy (portal/settings.py)."""
+    problems = []
 
     def _new_context(**kwargs):
-        context = new_context(**kwargs)
-        context.add_init_script(RECORD_VIOLATIONS)
-        context.route(tile_pattern(), lambda route: route.fulfill(status=200, content_type="image/png", body=TILE_PNG))
-        context.on("page", watch)
-        contexts.append(context)
-        return context
+        return watch_policy(new_context(**kwargs), problems)
 
     yield _new_context
-    for context in contexts:
-        for page in context.pages:
-            problems.extend(policy_violations(page))
     assert not problems, "The Content-Security-Policy refused something:\n- " + "\n- ".join(problems)
 
 
