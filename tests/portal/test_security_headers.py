@@ -47,7 +47,10 @@ OURS = {
 
 
 def environment(**env):
-    clean = {name: value for name, value in os.environ.items() if name not in OURS}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests (tests/browser/conftest.py) in whichever xdist worker
+    # imported them; a deployment never has it, and `check --deploy` rightly refuses it.
+    ignored = OURS | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {name: value for name, value in os.environ.items() if name not in ignored}
     return {**clean, **env}
 
 
@@ -162,7 +165,10 @@ def test_a_page_from_the_page_cache_is_sent_with_the_policy_too(client, settings
 
 
 @pytest.mark.django_db
-def test_static_files_are_sent_with_the_policy(client):
+def test_static_files_are_sent_with_the_policy(client, settings):
+    # From the finders, as in development: a fresh clone has no collected STATIC_ROOT (whitenoise reads the
+    # setting when the test client first builds the middleware, i.e. at this test's first request).
+    settings.WHITENOISE_USE_FINDERS = True
     response = client.get("/static/js/places-map.js")
 
     assert response.status_code == 200
