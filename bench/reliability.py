@@ -235,12 +235,16 @@ def run_fault(env, base, database, *, users, before, down, after):
     requests, accepted = locust("fault", base, users=users, seconds=seconds)
     thread.join()
     stored, tokens = stored_tokens(env, accepted)
-    down_requests = [r for r in requests if events["stopped"] <= r["t"] <= events["starting"]]
-    after_requests = [r for r in requests if r["t"] >= events["started"]]
-    from_database = sorted(r["t"] for r in after_requests if r["name"] in DATABASE_ONLY and r["status"] < 400)
+    # A request belongs to the moment it was answered: under load one sent before the stop may wait seconds in
+    # the server's queue and be answered (503) after it.
+    for request in requests:
+        request["end"] = request["t"] + request["ms"] / 1000
+    down_requests = [r for r in requests if events["stopped"] <= r["end"] <= events["starting"]]
+    after_requests = [r for r in requests if r["end"] >= events["started"]]
+    from_database = sorted(r["end"] for r in after_requests if r["name"] in DATABASE_ONLY and r["status"] < 400)
     recovered = from_database[0] if from_database else None
     # The last refusal after the restart: anything later would mean the processes had not recovered.
-    last_refusal = max((r["t"] for r in after_requests if r["status"] == 503), default=None)
+    last_refusal = max((r["end"] for r in after_requests if r["status"] == 503), default=None)
     result = {
         "requests": requests,
         "events": {name: moment - started for name, moment in events.items()},
@@ -266,11 +270,14 @@ def run_fault(env, base, database, *, users, before, down, after):
 def timeline(result, bucket=5):
     counts = defaultdict(Counter)
     for request in result["requests"]:
-        second = int((request["t"] - result["started"]) // bucket) * bucket
+        second = int((request["end"] - result["started"]) // bucket) * bucket
         kind = "ok" if 0 < request["status"] < 400 else ("503" if request["status"] == 503 else "other")
         counts[second][kind] += 1
     events = result["events"]
-    lines = ["| seconds | answered (2xx/3xx) | 503 | other failures | database |", "| --- | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| seconds (answered in) | answered (2xx/3xx) | 503 | other failures | database |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     for second in sorted(counts):
         if events["stopped"] <= second and second + bucket <= events["starting"]:
             state = "down"
