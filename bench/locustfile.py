@@ -13,10 +13,12 @@ import os
 import random
 import time
 import uuid
-from html.parser import HTMLParser
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
+
+# bench/run.py's reader of the survey form (Locust puts this file's folder on the import path).
+from run import _FormReader
 
 TARGETS = json.loads(Path(os.environ["RELIABILITY_TARGETS"]).read_text(encoding="utf-8"))
 _log = open(os.environ["RELIABILITY_LOG"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (open for the run)
@@ -43,30 +45,6 @@ def record(request_type, name, response_time, response, exception, start_time, *
         )
         + "\n"
     )
-
-
-class _FormReader(HTMLParser):
-    """The survey form's fields: hidden values and the first choice of every radio group and select."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self.in_select = {}, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and name != "webbplats":  # webbplats is the honeypot
-            kind = attrs.get("type", "text")
-            if kind == "hidden" or (kind in ("radio", "checkbox") and name not in self.fields):
-                self.fields[name] = attrs.get("value", "")
-        elif tag == "select" and name:
-            self.in_select = name
-        elif tag == "option" and self.in_select and attrs.get("value") and self.in_select not in self.fields:
-            self.fields[self.in_select] = attrs["value"]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.in_select = None
 
 
 class Resident(HttpUser):
