@@ -1,10 +1,12 @@
 """Plain make_<model>() helpers: every argument has a sensible default and can be overridden by keyword."""
 
 import datetime
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from portal.models import Coordinator, Municipality, Organisation, PoliceArea
 from promises.models import (
@@ -143,3 +145,12 @@ def make_coordinator(municipalities, organisation=Organisation.MUNICIPALITY, **u
     coordinator = Coordinator.objects.create(user=make_user(**user_fields), organisation=organisation)
     coordinator.municipalities.set(municipalities)
     return coordinator
+
+
+def blank_pdf():
+    """A real one-page A4 PDF, as a scanned signed original would be (checked by content on upload)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -24,7 +24,6 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from pypdf import PdfWriter
 
 from portal.models import Municipality
 from promises.models import FollowUp, PromisePeriod, Theme
@@ -41,6 +40,7 @@ from surveys.models import (
     TimeOfDay,
     UnsafePlace,
 )
+from tests.factories import blank_pdf
 
 # --- How many examples -------------------------------------------------------------------------------------------
 
@@ -73,15 +73,7 @@ def fuzz_settings(examples):
 SIGNED_ORIGINAL_NAME = "undertecknade/fuzz-undertecknat.pdf"
 
 
-def small_pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-SIGNED_ORIGINAL_BYTES = small_pdf()
+SIGNED_ORIGINAL_BYTES = blank_pdf()
 
 
 def _survey(*, slug, municipalities, opens_on, closes_on, results_published=False):

@@ -26,7 +26,7 @@ from django.db import connection
 
 from promises.models import PromisePeriod
 from promises.services import signed_original_record
-from tests.fuzzing import small_pdf
+from tests.factories import blank_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,7 +137,7 @@ def content():
     """The Västerbotten content with its example follow-ups, and a signed original uploaded for one period."""
     call_command("load_content", with_examples=True, stdout=io.StringIO())
     period = PromisePeriod.objects.published().filter(municipality__slug="vindeln").order_by("-start_year").first()
-    period.signed_original.save("undertecknat.pdf", ContentFile(small_pdf()), save=True)
+    period.signed_original.save("undertecknat.pdf", ContentFile(blank_pdf()), save=True)
     signed_original_record(period=period)
     # A generated PDF: a cache of the database, left out of the backup.
     generated = Path(settings.MEDIA_ROOT) / "dokument" / "medborgarlofte-vindeln.pdf"

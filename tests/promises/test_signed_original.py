@@ -1,26 +1,16 @@
 """The signed original: uploaded by a coordinator, checked by content, offered publicly with its checksum."""
 
 import hashlib
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from promises.models import PromisePeriod
 from tests.admin_forms import admin_form_data
-from tests.factories import make_activity, make_focus_area
+from tests.factories import blank_pdf, make_activity, make_focus_area
 
 pytestmark = pytest.mark.django_db
-
-
-def real_pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -37,7 +27,7 @@ def upload(client, period, content, name="undertecknat.pdf"):
 
 def test_a_real_pdf_is_stored_under_a_generated_name_with_its_checksum(client, period, coordinator_vindeln):
     client.force_login(coordinator_vindeln)
-    content = real_pdf()
+    content = blank_pdf()
 
     response = upload(client, period, content, name="../../etc/passwd.pdf")
 
@@ -71,7 +61,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(client, period, c
 def test_an_oversized_file_is_refused_with_a_message(client, period, coordinator_vindeln, settings):
     settings.SIGNED_ORIGINAL_MAX_BYTES = 1000
     client.force_login(coordinator_vindeln)
-    response = upload(client, period, real_pdf() + b" " * 2000)
+    response = upload(client, period, blank_pdf() + b" " * 2000)
     assert response.status_code == 200
     assert "får vara högst" in response.content.decode()
     period.refresh_from_db()
@@ -82,7 +72,7 @@ def test_public_page_offers_the_original_with_date_and_checksum_as_an_attachment
     client, resident, period, coordinator_vindeln
 ):
     client.force_login(coordinator_vindeln)
-    content = real_pdf()
+    content = blank_pdf()
     upload(client, period, content)
 
     page = resident.get(period.get_absolute_url()).content.decode()
@@ -101,7 +91,7 @@ def test_the_page_says_when_the_live_text_differs_from_the_signed_original(
     client, resident, period, coordinator_vindeln
 ):
     client.force_login(coordinator_vindeln)
-    upload(client, period, real_pdf())
+    upload(client, period, blank_pdf())
     page = resident.get(period.get_absolute_url()).content.decode()
     assert "skiljer sig från det undertecknade originalet" not in page
 
@@ -121,7 +111,7 @@ def test_a_file_missing_from_the_media_folder_is_a_404_and_an_error_in_the_log(
     client, resident, period, coordinator_vindeln, caplog
 ):
     client.force_login(coordinator_vindeln)
-    upload(client, period, real_pdf())
+    upload(client, period, blank_pdf())
     period.refresh_from_db()
     # As after a database restored without its media folder.
     period.signed_original.storage.delete(period.signed_original.name)
@@ -142,7 +132,7 @@ def test_the_type_is_judged_by_content_not_by_the_browsers_content_type_or_the_n
     url = reverse("admin:promises_promiseperiod_change", args=[period.pk])
     data = admin_form_data(client.get(url))
     # A real PDF that the browser called text/plain and the uploader named .exe is still a PDF …
-    data["signed_original"] = SimpleUploadedFile("skanning.exe", real_pdf(), content_type="text/plain")
+    data["signed_original"] = SimpleUploadedFile("skanning.exe", blank_pdf(), content_type="text/plain")
     assert client.post(url, data).status_code == 302
     period.refresh_from_db()
     # … stored under a generated name ending in .pdf, with nothing of the uploader's name.
@@ -162,13 +152,13 @@ def test_an_html_file_called_pdf_with_a_pdf_content_type_is_refused(client, peri
 def test_the_size_message_names_the_limit_in_swedish(client, period, coordinator_vindeln, settings):
     settings.SIGNED_ORIGINAL_MAX_BYTES = 2 * 1024 * 1024
     client.force_login(coordinator_vindeln)
-    response = upload(client, period, real_pdf() + b" " * (3 * 1024 * 1024))
+    response = upload(client, period, blank_pdf() + b" " * (3 * 1024 * 1024))
     assert "Den får vara högst 2,0\xa0MB" in response.content.decode()
 
 
 def test_the_download_may_not_be_sniffed_or_shown_inline(client, resident, period, coordinator_vindeln):
     client.force_login(coordinator_vindeln)
-    upload(client, period, real_pdf())
+    upload(client, period, blank_pdf())
 
     response = resident.get(reverse("signed_original", args=["vindeln", 2023, 2025]))
 
