@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import two_factor
+from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
-from promises.admin_mixins import ScopedAdmin, ScopedMixin
-from promises.scoping import is_national_admin
+from portal.scoping import is_national_admin
 
 
 class MunicipalityInline(ScopedMixin, admin.TabularInline):

@@ -2,9 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from portal import health, views
+from portal import health
 from portal.converters import YearConverter
-from portal.page_cache import public_page
 
 register_converter(YearConverter, "year")
 
@@ -18,7 +17,6 @@ urlpatterns = [
 
 # Public pages in Swedish at /…, and in English at /en/….
 urlpatterns += i18n_patterns(
-    path("", public_page(views.home), name="home"),
     path("", include("portal.urls_pages")),
     path("", include("surveys.urls")),
     # Last: a kommun's pages live at the top level, /<kommun>/…;

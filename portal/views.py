@@ -1,6 +1,5 @@
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
@@ -8,44 +7,7 @@ from django_ratelimit.decorators import ratelimit
 
 from portal import accessibility
 from portal.forms import AccessibilityFeedbackForm, page_on_this_site
-from portal.models import Municipality, PoliceArea
 from portal.public_forms import rate_limit_response
-from promises.models import FollowUp, PromisePeriod
-from surveys.models import Dialogue
-
-
-def home(request):
-    # Only each kommun's latest published period, and only its years: the page names nothing else of it, and at
-    # national scale every period in full (long texts and all) was most of the page's time.
-    latest = PromisePeriod.objects.published().filter(municipality=OuterRef("municipality")).latest_first()
-    latest_periods = PromisePeriod.objects.filter(pk=Subquery(latest.values("pk")[:1])).only(
-        "municipality", "start_year", "end_year"
-    )
-    police_areas = PoliceArea.objects.prefetch_related(
-        Prefetch(
-            "municipalities",
-            queryset=Municipality.objects.order_by("name").prefetch_related(
-                Prefetch("promise_periods", queryset=latest_periods, to_attr="published_periods")
-            ),
-        )
-    )
-    latest_follow_ups = list(
-        FollowUp.objects.published()
-        .select_related("period__municipality")
-        .order_by("-published_on", "-year", "period__municipality__name")[:6]
-    )
-    upcoming_dialogues = Dialogue.objects.published().upcoming(timezone.now()).select_related("municipality")[:5]
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "police_areas": police_areas,
-            "upcoming_dialogues": upcoming_dialogues,
-            "latest_follow_ups": latest_follow_ups,
-            "has_examples": any(follow_up.is_example for follow_up in latest_follow_ups),
-        },
-    )
-
 
 # The domain words a reader meets on the portal: (the word in the page's language, the Swedish word, what it means).
 GLOSSARY = [

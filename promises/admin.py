@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from promises.admin_import import FollowUpImportAdminMixin
-from promises.admin_mixins import (
+from portal.admin_mixins import (
     URL_FORMFIELD,
     ApprovableAdminMixin,
     ApprovalStateFilter,
@@ -19,6 +18,8 @@ from promises.admin_mixins import (
     VersionedAdminMixin,
     csv_response,
 )
+from portal.scoping import is_national_admin
+from promises.admin_import import FollowUpImportAdminMixin
 from promises.locking import VersionedAdminForm
 from promises.models import (
     Activity,
@@ -30,7 +31,6 @@ from promises.models import (
     Signatory,
     Theme,
 )
-from promises.scoping import is_national_admin
 from promises.services import follow_up_add_missing_reports, follow_up_start, signed_original_record
 from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
 

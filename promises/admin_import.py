@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from portal.scoping import scope
 from promises import open_data
 from promises.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 from promises.models import ActivityReport, PromisePeriod
-from promises.scoping import scope
 
 SESSION_KEY = "follow_up_import"
 SHOWN_ERRORS = 200

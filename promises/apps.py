@@ -13,7 +13,7 @@ def _sync_coordinator_group(sender, using, apps=None, **kwargs):
 
 
 def _renew_page_cache(sender, **kwargs):
-    from promises.invalidation import everything_changed
+    from portal.invalidation import everything_changed
 
     everything_changed()
 
@@ -25,7 +25,7 @@ class PromisesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
 
-        from promises import invalidation
+        from portal import invalidation
 
         # Cached public pages follow every change to what they show (portal/page_cache.py).
         invalidation.connect()

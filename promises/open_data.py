@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from promises.admin_mixins import csv_safe
+from portal.admin_mixins import csv_safe
 from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication, ReportStatus
 
 # Excel in Sweden opens a semicolon-separated file with a byte-order mark correctly (columns, å ä ö); the

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Municipality, Organisation
+from portal.scoping import coordinator_for, may_touch_municipality, municipality_ids
 from promises.models import Activity, ActivityReport, FollowUp, PromisePeriod, ReportStatus
-from promises.scoping import coordinator_for, may_touch_municipality, municipality_ids
 
 
 @transaction.atomic

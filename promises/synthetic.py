@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from portal.invalidation import everything_changed
 from portal.models import Municipality, PoliceArea
-from promises.invalidation import everything_changed
 from promises.models import (
     Activity,
     ActivityReport,

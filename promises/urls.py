@@ -3,11 +3,14 @@ from django.urls import path
 from portal.page_cache import public_page
 from promises import feeds
 from promises.views import feeds as feed_views
-from promises.views import open_data, periods, search, themes
+from promises.views import home, open_data, periods, search, themes
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
 FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
 
+home_patterns = [
+    path("", public_page(home.home), name="home"),
+]
 # Pages across kommuner; each area keeps its own list. Before the kommun pages below, whose /<kommun>/ would
 # otherwise match them (the slugs are reserved in portal.models.RESERVED_SLUGS).
 search_patterns = [
@@ -66,4 +69,6 @@ municipality_patterns = [
     path(FOLLOW_UP + "rapport.pdf", public_page(periods.follow_up_report_pdf), name="follow_up_report_pdf"),
 ]
 
-urlpatterns = search_patterns + theme_patterns + feed_patterns + open_data_patterns + municipality_patterns
+urlpatterns = (
+    home_patterns + search_patterns + theme_patterns + feed_patterns + open_data_patterns + municipality_patterns
+)

@@ -9,8 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from promises.admin_mixins import ScopedAdmin
-from promises.scoping import scope
+from portal.admin_mixins import ScopedAdmin
+from portal.scoping import scope
 from surveys.models import Dialogue, Suggestion
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 
-from promises.admin_mixins import ScopedAdmin
-from promises.invalidation import municipalities_changed
+from portal.admin_mixins import ScopedAdmin
+from portal.invalidation import municipalities_changed
 from surveys.models import Moderation, UnsafePlace
 from surveys.place_forms import UnsafePlaceAdminForm
 

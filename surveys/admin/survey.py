@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from promises.admin_mixins import ScopedAdmin, ScopedMixin, csv_response
-from promises.scoping import is_national_admin, municipality_ids
+from portal.admin_mixins import ScopedAdmin, ScopedMixin, csv_response
+from portal.scoping import is_national_admin, municipality_ids
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
 from surveys.results import answer_counts, survey_questions
 

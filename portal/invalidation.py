@@ -17,8 +17,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from portal import page_cache
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
+from portal.scoping import MUNICIPALITY_PATH
 from promises.models import Theme
-from promises.scoping import MUNICIPALITY_PATH
 from surveys.models import Answer, Moderation, Response, Suggestion, UnsafePlace
 
 # Shown on every page, or deciding which kommun a page belongs to.

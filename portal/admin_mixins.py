@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.scoping import coordinator_for, is_national_admin, is_scoped, scope
 from promises.locking import VersionedAdminForm
-from promises.scoping import coordinator_for, is_national_admin, is_scoped, scope
 from promises.services import approval_record, content_changed
 
 # Links to evidence are typed without a scheme more often than not; https is the right guess.
