@@ -33,6 +33,10 @@ RESERVED_SLUGS = (
 
 
 class PoliceArea(models.Model):
+    municipality_path = "municipalities"
+    # Named on every page, and deciding which kommun a page belongs to (portal/invalidation.py).
+    page_cache_invalidates = "everywhere"
+
     name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("T.ex. ”Lokalpolisområde Umeå”."))
     region = models.CharField(_("polisregion"), max_length=100, blank=True, help_text=_("T.ex. ”Polisregion Nord”."))
 
@@ -51,6 +55,9 @@ class MunicipalityQuerySet(models.QuerySet):
 
 
 class Municipality(models.Model):
+    municipality_path = "pk"
+    page_cache_invalidates = "everywhere"  # as PoliceArea
+
     name = models.CharField(_("namn"), max_length=100, unique=True, help_text=_("Kort namn, t.ex. ”Vindeln”."))
     official_name = models.CharField(
         _("officiellt namn"),
@@ -115,7 +122,7 @@ class Organisation(models.TextChoices):
 
 
 # The group every coordinator belongs to; its permissions are set in promises/permissions.py. Which rows a
-# coordinator may touch is decided by Coordinator.municipalities, everywhere in the admin (promises/scoping.py).
+# coordinator may touch is decided by Coordinator.municipalities, everywhere in the admin (portal/scoping.py).
 COORDINATOR_GROUP = "Samordnare"
 
 
@@ -126,6 +133,8 @@ class CoordinatorQuerySet(models.QuerySet):
 
 class Coordinator(models.Model):
     """A person at the kommun or the police who keeps one or more kommuner's promises up to date."""
+
+    page_cache_invalidates = "nothing"  # never shown publicly (portal/invalidation.py)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -175,6 +184,8 @@ class AccessibilityFeedback(models.Model):
     Read by national administrators only, never public, deleted after FEEDBACK_RETENTION_DAYS
     (portal/accessibility.py; manage.py delete_old_accessibility_feedback).
     """
+
+    page_cache_invalidates = "nothing"
 
     page = models.CharField(
         _("sida"), max_length=500, blank=True, help_text=_("Adressen till sidan det gäller, på den här webbplatsen.")

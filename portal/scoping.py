@@ -1,44 +1,40 @@
 """Which rows a user may see and change in the admin: a coordinator only their own kommuner's.
 
-One table says how each model reaches its kommun; every admin list, change view, add form, inline,
-autocomplete, history page, action and export goes through `scope()` (promises/admin.py's ScopedAdmin).
+Each scoped model says how it reaches its kommun, in a class attribute holding a lookup path, for example::
+
+    class FollowUp(models.Model):
+        municipality_path = "period__municipality"
+
+Models without one (themes, users) are national. Every admin list, change view, add form, inline, autocomplete,
+history page, action and export goes through `scope()` (ScopedAdmin in portal/admin_mixins.py); the page cache
+finds the kommun pages a change makes stale along the same path (portal/invalidation.py).
 """
+
+import functools
 
 from django.db.models import Q
 
-from portal.models import Coordinator, Municipality, PoliceArea
-from promises.models import Activity, ActivityReport, FocusArea, FollowUp, Party, PromisePeriod, Signatory
-from surveys.models import Answer, Choice, Dialogue, Question, Response, Suggestion, Survey, SurveySection, UnsafePlace
+from portal.models import Coordinator
 
-# The path from each model to the kommun it belongs to.
-MUNICIPALITY_PATH = {
-    Municipality: "pk",
-    PoliceArea: "municipalities",
-    PromisePeriod: "municipality",
-    Party: "period__municipality",
-    Signatory: "period__municipality",
-    FocusArea: "period__municipality",
-    FollowUp: "period__municipality",
-    Activity: "focus_area__period__municipality",
-    ActivityReport: "follow_up__period__municipality",
-    # A survey may cover several kommuner; a coordinator of any of them sees it.
-    Survey: "municipalities",
-    SurveySection: "survey__municipalities",
-    Question: "survey__municipalities",
-    Choice: "question__survey__municipalities",
-    Response: "survey__municipalities",
-    Answer: "response__survey__municipalities",
-    UnsafePlace: "municipality",
-    Dialogue: "municipality",
-    Suggestion: "municipality",
-}
-# Paths through a to-many relation: the filtered queryset needs distinct() not to repeat rows.
-TO_MANY = {
-    "municipalities",
-    "survey__municipalities",
-    "question__survey__municipalities",
-    "response__survey__municipalities",
-}
+
+def municipality_path(model):
+    """The lookup path from `model` to its kommun ("pk" for the kommun itself), or None for a national model."""
+    return getattr(model, "municipality_path", None)
+
+
+@functools.cache
+def _through_to_many(model):
+    # Derived from the fields rather than kept by hand: a path through a to-many relation (a survey's kommuner, a
+    # police area's) matches a row once per kommun, so the filtered queryset needs distinct().
+    path = municipality_path(model)
+    if path in (None, "pk"):
+        return False
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
 
 
 def coordinator_for(user):
@@ -67,19 +63,19 @@ def municipality_ids(user):
 
 
 def is_scoped(model):
-    return model in MUNICIPALITY_PATH
+    return municipality_path(model) is not None
 
 
 def scope(queryset, user):
     """The part of `queryset` the user may see. Models without a kommun (themes) are national."""
-    path = MUNICIPALITY_PATH.get(queryset.model)
+    path = municipality_path(queryset.model)
     if path is None:
         return queryset
     ids = municipality_ids(user)
     if ids is None:
         return queryset
     condition = Q(**{f"{path}__in": ids})
-    if path in TO_MANY:
+    if _through_to_many(queryset.model):
         # Reached through a to-many relation: without distinct() a police area would repeat per kommun.
         return queryset.filter(condition).distinct()
     return queryset.filter(condition)

@@ -132,6 +132,8 @@ def approval_state_q(state, prefix=""):
 class Theme(models.Model):
     """A national theme (Droger, Trafik …) that lets residents compare focus areas across kommuner."""
 
+    page_cache_invalidates = "everywhere"  # the themes are in every page's navigation (portal/invalidation.py)
+
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("webbadressnamn"), max_length=60, unique=True)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -231,6 +233,8 @@ class PromisePeriodQuerySet(models.QuerySet):
 
 class PromisePeriod(Versioned, Approvable, models.Model):
     """One kommun's medborgarlöfte for a span of years: the signed document and what it rests on."""
+
+    municipality_path = "municipality"
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="promise_periods"
@@ -432,6 +436,8 @@ class PromisePeriod(Versioned, Approvable, models.Model):
 class Party(models.Model):
     """An organisation behind a period: the kommun and the police sign; others take part in activities."""
 
+    municipality_path = "period__municipality"
+
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Kommun")
         POLICE = "police", _("Polisen")
@@ -478,6 +484,8 @@ class Party(models.Model):
 
 
 class Signatory(models.Model):
+    municipality_path = "period__municipality"
+
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="signatories"
     )
@@ -515,6 +523,8 @@ class Signatory(models.Model):
 
 
 class FocusArea(Versioned, models.Model):
+    municipality_path = "period__municipality"
+
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="focus_areas"
     )
@@ -559,6 +569,8 @@ class Recurrence(models.TextChoices):
 
 class Activity(Versioned, models.Model):
     """One concrete promise: who promises what, and how often."""
+
+    municipality_path = "focus_area__period__municipality"
 
     focus_area = models.ForeignKey(
         FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="activities"
@@ -681,6 +693,8 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(Versioned, Approvable, models.Model):
     """The yearly follow-up of one period: what was done for every activity that year."""
 
+    municipality_path = "period__municipality"
+
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="follow_ups"
     )
@@ -779,6 +793,8 @@ class ReportStatus(models.TextChoices):
 
 class ActivityReport(models.Model):
     """What came of one activity in one year's follow-up."""
+
+    municipality_path = "follow_up__period__municipality"
 
     follow_up = models.ForeignKey(
         FollowUp, verbose_name=_("uppföljning"), on_delete=models.CASCADE, related_name="reports"

@@ -20,6 +20,8 @@ class DialogueQuerySet(models.QuerySet):
 class Dialogue(models.Model):
     """A medborgardialog or trygghetsvandring, and afterwards what was heard and what came of it."""
 
+    municipality_path = "municipality"
+
     class Kind(models.TextChoices):
         DIALOGUE = "dialogue", _("Medborgardialog")
         SAFETY_WALK = "safety_walk", _("Trygghetsvandring")

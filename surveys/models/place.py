@@ -19,6 +19,8 @@ class UnsafePlaceQuerySet(models.QuerySet):
 class UnsafePlace(models.Model):
     """A place where residents feel unsafe, and what is being done about it."""
 
+    municipality_path = "municipality"
+
     class Source(models.TextChoices):
         SURVEY = "survey", _("Trygghetsundersökning")
         DIALOGUE = "dialogue", _("Medborgardialog")
@@ -77,3 +79,8 @@ class UnsafePlace(models.Model):
 
     def get_absolute_url(self):
         return reverse("unsafe_place_detail", kwargs={"pk": self.pk})
+
+    def hidden_when_created(self):
+        # A resident's report waits for moderation: until a coordinator approves it, no public page shows it, so
+        # creating one leaves the cached pages as they are (portal/invalidation.py).
+        return self.moderation != Moderation.APPROVED

@@ -9,6 +9,9 @@ class Suggestion(models.Model):
     """”Vad tycker du kan göras för att öka tryggheten?” Read by coordinators, never shown publicly, and
     deleted after SUGGESTION_RETENTION_DAYS (manage.py delete_old_suggestions)."""
 
+    municipality_path = "municipality"
+    page_cache_invalidates = "nothing"  # never shown publicly (portal/invalidation.py)
+
     class State(models.TextChoices):
         NEW = "new", _("Ny")
         READ = "read", _("Läst")

@@ -24,6 +24,9 @@ class SurveyQuerySet(models.QuerySet):
 class Survey(models.Model):
     """A trygghetsundersökning: built by coordinators, answered anonymously by residents."""
 
+    # A survey may cover several kommuner; a coordinator of any of them sees it (portal/scoping.py).
+    municipality_path = "municipalities"
+
     title = models.CharField(_("rubrik"), max_length=200)
     slug = models.SlugField(_("webbadressnamn"), max_length=80, unique=True)
     introduction = models.TextField(_("inledning"), blank=True)
@@ -82,6 +85,8 @@ class Survey(models.Model):
 class SurveySection(models.Model):
     """A page of a long survey."""
 
+    municipality_path = "survey__municipalities"
+
     survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -97,6 +102,8 @@ class SurveySection(models.Model):
 
 
 class Question(models.Model):
+    municipality_path = "survey__municipalities"
+
     class Kind(models.TextChoices):
         SINGLE = "single", _("Ett svarsalternativ")
         MULTIPLE = "multiple", _("Flera svarsalternativ")
@@ -131,6 +138,8 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
+    municipality_path = "question__survey__municipalities"
+
     question = models.ForeignKey(Question, verbose_name=_("fråga"), on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(_("svarsalternativ"), max_length=300)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -153,6 +162,11 @@ class Choice(models.Model):
 
 class Response(models.Model):
     """One resident's whole submission. Deliberately nothing that identifies them: no IP, no time of day."""
+
+    municipality_path = "survey__municipalities"
+    # Results show only once a survey has closed, when no more answers arrive: saving one must not throw away
+    # cached pages (portal/invalidation.py), least of all at 200 answers a second.
+    page_cache_invalidates = "nothing"
 
     survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.PROTECT, related_name="responses")
     municipality = models.ForeignKey(
@@ -178,6 +192,9 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    municipality_path = "response__survey__municipalities"
+    page_cache_invalidates = "nothing"  # as Response
+
     response = models.ForeignKey(Response, verbose_name=_("svar"), on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, verbose_name=_("fråga"), on_delete=models.PROTECT, related_name="answers")
     choice = models.ForeignKey(
