@@ -10,6 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+# The start page's to-do list is made of what the apps above portal register (promises: follow-ups and approvals);
+# portal imports none of them.
+_todo_providers = []
+
+
+def register_todo(provider):
+    """Adds a part to the admin start page's to-do list, from an AppConfig.ready().
+
+    `provider(request)` returns the part's HTML (render_to_string with the request), or "" when it has nothing.
+    """
+    if provider not in _todo_providers:
+        _todo_providers.append(provider)
+    return provider
+
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Medborgarlöften – administration")
@@ -80,10 +94,8 @@ class PortalAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        # Imported here: promises depends on portal, never the other way round at import time.
-        from promises.services import coordinator_todo
-
-        extra_context = {**(extra_context or {}), "todo": coordinator_todo(user=request.user)}
+        todo = [part for provider in _todo_providers if (part := provider(request))]
+        extra_context = {**(extra_context or {}), "todo": todo}
         return super().index(request, extra_context)
 
 

@@ -8,18 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_mixins import (
-    URL_FORMFIELD,
+from portal.admin_mixins import URL_FORMFIELD, ScopedAdmin, ScopedMixin
+from portal.csv_export import csv_response
+from portal.scoping import is_national_admin
+from promises.admin_import import FollowUpImportAdminMixin
+from promises.admin_workflow import (
     ApprovableAdminMixin,
     ApprovalStateFilter,
     PeriodContentAdminMixin,
-    ScopedAdmin,
-    ScopedMixin,
     VersionedAdminMixin,
-    csv_response,
 )
-from portal.scoping import is_national_admin
-from promises.admin_import import FollowUpImportAdminMixin
 from promises.locking import VersionedAdminForm
 from promises.models import (
     Activity,

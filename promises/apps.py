@@ -12,12 +12,6 @@ def _sync_coordinator_group(sender, using, apps=None, **kwargs):
     coordinator_group_sync(apps=apps or global_apps, using=using)
 
 
-def _renew_page_cache(sender, **kwargs):
-    from portal.invalidation import everything_changed
-
-    everything_changed()
-
-
 class PromisesConfig(AppConfig):
     name = "promises"
     verbose_name = _("Medborgarlöften och uppföljningar")
@@ -25,9 +19,8 @@ class PromisesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
 
-        from portal import invalidation
+        from portal.admin_site import register_todo
+        from promises.admin_workflow import admin_todo
 
-        # Cached public pages follow every change to what they show (portal/page_cache.py).
-        invalidation.connect()
-        # A deployment runs `migrate`: pages cached by the previous release's templates and code are not served.
-        post_migrate.connect(_renew_page_cache, sender=self, dispatch_uid="promises.renew_page_cache")
+        # The admin start page lists what needs doing; portal asks the apps above it rather than importing them.
+        register_todo(admin_todo)

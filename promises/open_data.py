@@ -16,7 +16,6 @@ more read their focus areas, activities, responsible parties and reports as plai
 takes 1 + 4 queries per chunk however many rows a chunk holds, and never holds more than one chunk in memory.
 """
 
-import csv
 import json
 from dataclasses import dataclass
 from itertools import groupby, islice
@@ -27,15 +26,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_mixins import csv_safe
+from portal import csv_export
 from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication, ReportStatus
 
-# Excel in Sweden opens a semicolon-separated file with a byte-order mark correctly (columns, å ä ö); the
-# admin's other exports and the import use the same.
-CSV_DELIMITER = ";"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# The one CSV format of the portal (portal/csv_export.py); the import reads the same.
+CSV_DELIMITER = csv_export.DELIMITER
+CSV_CONTENT_TYPE = csv_export.CONTENT_TYPE
 JSON_CONTENT_TYPE = "application/json"
-BOM = "\ufeff"
 
 # CC0 is what the Swedish public sector is recommended to use for open data: no conditions at all.
 LICENSE_URL = "http://creativecommons.org/publicdomain/zero/1.0/"
@@ -371,7 +368,7 @@ EMPTY = {
 
 
 def csv_cell(value):
-    """A value as a CSV cell: formula-like text is escaped with an apostrophe (csv_safe); so is text that
+    """A value as a CSV cell: formula-like text is escaped with an apostrophe (escape_formula); so is text that
     already starts with one, so that the import can always undo the escape by dropping one apostrophe."""
     if value is None:
         return ""
@@ -383,7 +380,7 @@ def csv_cell(value):
         value = "; ".join(value)
     if value.startswith("'"):
         return "'" + value
-    return csv_safe(value)
+    return csv_export.escape_formula(value)
 
 
 def csv_uncell(text):
@@ -420,25 +417,9 @@ def _csv_row(values):
     return [csv_cell(values[name]) for name in FIELD_NAMES]
 
 
-class _Echo:
-    """A file-like object that hands back what is written, for streaming csv.writer's output."""
-
-    def write(self, value):
-        return value
-
-
 def iter_csv(periods, reports, *, base_url):
-    """The CSV file as text chunks: byte-order mark, then one line per row."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield BOM
-    batch = []
-    for row in iter_csv_rows(periods, reports, base_url=base_url):
-        batch.append(writer.writerow(row))
-        if len(batch) >= 500:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    """The CSV file as text chunks: byte-order mark, then one line per row (portal/csv_export.py)."""
+    return csv_export.iter_csv(iter_csv_rows(periods, reports, base_url=base_url))
 
 
 # --- JSON ---

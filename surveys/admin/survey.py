@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin_mixins import ScopedAdmin, ScopedMixin, csv_response
+from portal.admin_mixins import ScopedAdmin, ScopedMixin
+from portal.csv_export import csv_response
 from portal.scoping import is_national_admin, municipality_ids
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
 from surveys.results import answer_counts, survey_questions

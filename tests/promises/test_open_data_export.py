@@ -167,6 +167,22 @@ def test_formula_like_text_is_escaped_and_the_escape_can_be_undone(resident, vas
     assert open_data.csv_uncell(cell) == text
 
 
+def test_a_formula_in_the_header_row_would_be_escaped_too(resident, vasterbotten, monkeypatch):
+    # The header is the fixed field names today; it goes through the same writer as every other row, so that a
+    # field name can never become a formula either.
+    rows = open_data.iter_csv_rows
+
+    def with_formula_header(*args, **kwargs):
+        header, *data = rows(*args, **kwargs)
+        return iter([["=cmd|' /C calc'!A0", *header[1:]], *data])
+
+    monkeypatch.setattr(open_data, "iter_csv_rows", with_formula_header)
+
+    body = content(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
+
+    assert body.startswith("\ufeff'=cmd|' /C calc'!A0;municipality_code;".encode())
+
+
 def test_example_follow_ups_are_included_and_flagged(resident, vasterbotten):
     follow_up = vasterbotten["periods"]["vindeln"].follow_ups.get(year=2023)
     follow_up.is_example = True
