@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -119,7 +120,7 @@ class DialogueAdmin(ScopedAdmin):
             '<li><a href="{}">{}</a> ({})</li>',
             (
                 (
-                    reverse("admin:promises_activity_change", args=[activity.pk]),
+                    reverse(admin_urlname(activity._meta, "change"), args=[activity.pk]),
                     activity,
                     activity.focus_area.period,
                 )

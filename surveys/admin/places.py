@@ -1,6 +1,7 @@
 """Admin for places."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -104,7 +105,7 @@ class UnsafePlaceAdmin(ScopedAdmin):
                 '<li><a href="{}">{}</a> ({})</li>',
                 (
                     (
-                        reverse("admin:promises_activity_change", args=[activity.pk]),
+                        reverse(admin_urlname(activity._meta, "change"), args=[activity.pk]),
                         activity,
                         activity.focus_area.period,
                     )

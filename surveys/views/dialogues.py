@@ -1,11 +1,10 @@
 """Dialogues and safety walks (list, page, calendar feeds) and the suggestion form; URL patterns in surveys/urls.py.
 
 The "Ni sa – vi gjorde" record shows the promise activities a dialogue led to. That relation is declared on
-promises.Activity (promises depends on surveys, never the other way round), so it is read here through the
-reverse accessor and the promises models are looked up by name instead of imported.
+the promises side (promises depends on surveys, never the other way round), so it is read here through the
+reverse accessors, and the promises models are reached through them instead of imported or named.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -47,9 +46,13 @@ def dialogue_list(request):
     )
 
 
+def _period_model():
+    return Dialogue._meta.get_field("promise_periods").related_model
+
+
 def _public_activities():
-    activity_model = apps.get_model("promises", "Activity")
-    published_periods = apps.get_model("promises", "PromisePeriod").objects.published()
+    activity_model = Dialogue._meta.get_field("led_to_activities").related_model
+    published_periods = _period_model().objects.published()
     return (
         activity_model.objects.filter(focus_area__period__in=published_periods)
         .select_related("focus_area__period__municipality")
@@ -65,10 +68,7 @@ def dialogue_detail(request, pk):
             Prefetch("led_to_activities", queryset=_public_activities(), to_attr="public_activities"),
             Prefetch(
                 "promise_periods",
-                queryset=apps.get_model("promises", "PromisePeriod")
-                .objects.published()
-                .select_related("municipality")
-                .order_by("start_year"),
+                queryset=_period_model().objects.published().select_related("municipality").order_by("start_year"),
                 to_attr="public_periods",
             ),
         ),
