@@ -8,7 +8,7 @@ its *scope*:
   kommun's own data renews, so an edit in Vindeln leaves Umeå's pages cached;
 - every other page reads ``national``, which every change renews (home, themes, overview, feeds, search, …).
 
-A change never deletes entries: promises/invalidation.py writes new tokens, keys under the old ones are never
+A change never deletes entries: portal/invalidation.py writes new tokens, keys under the old ones are never
 asked for again and expire after PAGE_CACHE_SECONDS. The tokens live in the same cache as the pages, so with
 REDIS_URL every server process sees a change at its next request. The expiry also bounds how long a page whose
 content follows the clock (the next dialogues, an open survey) can lag behind it; the date in the key renews

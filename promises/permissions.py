@@ -5,7 +5,7 @@ post_migrate handler (promises/apps.py), the way Django keeps its own permission
 its permissions into the group without a new data migration, and a flushed test database gets the group back.
 
 Which rows a coordinator may touch is not a permission: it follows from Coordinator.municipalities and is
-enforced in the admin (promises/scoping.py). Deleting periods, follow-ups and reports is left to national
+enforced in the admin (portal/scoping.py). Deleting periods, follow-ups and reports is left to national
 administrators, since it would erase what residents have been told.
 """
 

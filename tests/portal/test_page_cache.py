@@ -1,5 +1,5 @@
 """The page cache (portal/page_cache.py): anonymous pages come from the shared cache until something they show
-changes (promises/invalidation.py); logged-in views and drafts never do. Personas: `resident` (anonymous), the
+changes (portal/invalidation.py); logged-in views and drafts never do. Personas: `resident` (anonymous), the
 coordinators of tests/conftest.py on their own clients."""
 
 import pytest

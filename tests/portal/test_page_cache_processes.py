@@ -1,6 +1,6 @@
 """Two gunicorn processes sharing one Redis and one database, as app servers behind a load balancer would: a page
 cached by one is served by the other, and a follow-up published through one process's admin shows at once on
-pages the other had cached (portal/page_cache.py, promises/invalidation.py).
+pages the other had cached (portal/page_cache.py, portal/invalidation.py).
 
 The servers run with DEBUG on only so that the admin's session cookie works over plain http on 127.0.0.1; the
 page cache does not look at DEBUG.

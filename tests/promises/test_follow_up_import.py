@@ -593,7 +593,7 @@ def test_each_changed_report_costs_one_update_and_nothing_more(national_admin, v
 
 # Three savepoints and their releases; loading the activities, the follow-ups and the reports; the reports' history
 # rows in one insert; the follow-up's own versioned save with its history row, and the kommun it belongs to, whose
-# cached pages the save makes stale (promises/invalidation.py).
+# cached pages the save makes stale (portal/invalidation.py).
 FIXED_IMPORT_QUERIES = 14
 
 
