@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from promises.admin_import import FollowUpImportAdminMixin
+from promises.admin.follow_up_import import FollowUpImportAdminMixin
 from promises.admin_mixins import (
     URL_FORMFIELD,
     ApprovableAdminMixin,
