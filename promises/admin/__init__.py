@@ -1,3 +1,3 @@
 """Admin for the promises app, one module per area; importing them registers them."""
 
-from promises.admin import periods  # noqa: F401
+from promises.admin import follow_ups, periods, themes  # noqa: F401
