@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from promises import open_data
-from promises.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 from promises.models import ActivityReport, PromisePeriod
+from promises.open_data import export as open_data
+from promises.open_data.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 from promises.scoping import scope
 
 SESSION_KEY = "follow_up_import"

@@ -10,9 +10,9 @@ from django.utils import translation
 
 from portal.errors import ensure_database_reachable
 from portal.models import Municipality
-from promises import dcat
-from promises import open_data as data
 from promises.models import PromisePeriod, Publication
+from promises.open_data import dcat
+from promises.open_data import export as data
 
 
 def open_data(request):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from promises import open_data
+from promises.open_data import export as open_data
 from tests.factories import make_full_period, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from promises import open_data
 from promises.models import ReportStatus
+from promises.open_data import export as open_data
 from tests.factories import (
     make_activity,
     make_focus_area,

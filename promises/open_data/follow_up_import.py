@@ -25,7 +25,15 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from promises.models import Activity, ActivityReport, FollowUp, ReportStatus
-from promises.open_data import CSV_DELIMITER, FIELD_NAMES, FIELDS, OPTIONAL, REQUIRED, csv_uncell, status_labels_sv
+from promises.open_data.export import (
+    CSV_DELIMITER,
+    FIELD_NAMES,
+    FIELDS,
+    OPTIONAL,
+    REQUIRED,
+    csv_uncell,
+    status_labels_sv,
+)
 from promises.scoping import scope
 from promises.services import content_changed, follow_up_start
 
