@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from promises.models import ActivityReport, FollowUp, Publication, ReportStatus
-from promises.open_data.export import FIELD_NAMES
+from promises.open_data.fields import FIELD_NAMES
 from promises.services import follow_up_add_missing_reports
 from tests.factories import make_report
 

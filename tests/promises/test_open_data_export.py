@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from promises.models import ReportStatus
-from promises.open_data import export as open_data
+from promises.open_data import export, fields
 from tests.factories import (
     make_activity,
     make_focus_area,
@@ -67,7 +67,7 @@ def test_csv_has_one_row_per_activity_and_published_report(resident, vasterbotte
     rows = csv_rows(resident.get(reverse("open_data_all_csv")))
 
     assert len(rows) == 8  # two kommuner × two focus areas × two activities, one published year each
-    assert list(rows[0]) == list(open_data.FIELD_NAMES)
+    assert list(rows[0]) == list(fields.FIELD_NAMES)
     first = rows[0]
     assert first["municipality"] == "Umeå"  # kommuner in alphabetical order
     assert first["period_start_year"] == "2023" and first["period_end_year"] == "2025"
@@ -164,7 +164,7 @@ def test_formula_like_text_is_escaped_and_the_escape_can_be_undone(resident, vas
 
     cell = next(row["done"] for row in rows if row["activity_id"] == str(report.activity_id))
     assert cell == "'" + text
-    assert open_data.csv_uncell(cell) == text
+    assert export.csv_uncell(cell) == text
 
 
 def test_example_follow_ups_are_included_and_flagged(resident, vasterbotten):
@@ -262,7 +262,7 @@ def test_json_uses_the_same_fields_at_each_level_as_the_documentation(resident, 
     document = json_body(resident.get(reverse("open_data_all_json")))
 
     def keys(level):
-        return {f.name for f in open_data.FIELDS if f.level == level}
+        return {f.name for f in fields.FIELDS if f.level == level}
 
     municipality = document["municipalities"][0]
     period = municipality["periods"][0]
@@ -338,7 +338,7 @@ def test_kommun_and_period_files_take_six_queries_however_large(resident, django
 
 def test_large_files_grow_by_chunks_of_periods_not_by_rows(resident, django_assert_num_queries, monkeypatch):
     _nation(5)  # ten periods, two per kommun
-    monkeypatch.setattr(open_data, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(export, "CHUNK_SIZE", 2)
     with django_assert_num_queries(1 + 5 * 4):  # one streamed query, four prefetches per chunk of two periods
         rows = csv_rows(resident.get(reverse("open_data_all_csv")))
     assert len(rows) == 5 * (6 * 2 + 1)  # six activities with two reports, and a row for the period without areas
