@@ -3,10 +3,10 @@
 from django.urls import path
 
 from portal.page_cache import public_page
-from surveys.views import dialogues, places, survey
+from surveys.views import dialogues, survey, unsafe_places
 
 # Safety surveys: answering and published results.
-# The place list's filters (surveys/place_forms.py PlaceFilterForm) and its page number.
+# The place list's filters (surveys/forms/unsafe_places.py PlaceFilterForm) and its page number.
 PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
 
 survey_patterns = [
@@ -16,10 +16,10 @@ survey_patterns = [
 ]
 # Unsafe places: map, list, detail and the public report form.
 place_patterns = [
-    path("platser/", public_page(places.unsafe_place_list, query=PLACE_LIST_QUERY), name="unsafe_place_list"),
-    path("platser/<int:pk>/", public_page(places.unsafe_place_detail), name="unsafe_place_detail"),
-    path("platser/rapportera/", places.unsafe_place_report, name="unsafe_place_report"),
-    path("platser/rapportera/tack/", places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
+    path("platser/", public_page(unsafe_places.unsafe_place_list, query=PLACE_LIST_QUERY), name="unsafe_place_list"),
+    path("platser/<int:pk>/", public_page(unsafe_places.unsafe_place_detail), name="unsafe_place_detail"),
+    path("platser/rapportera/", unsafe_places.unsafe_place_report, name="unsafe_place_report"),
+    path("platser/rapportera/tack/", unsafe_places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
 ]
 # Dialogues and safety walks, their calendars, and the suggestion form.
 dialogue_patterns = [

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
+from surveys.forms.unsafe_places import PlaceFilterForm, UnsafePlaceReportForm
 from surveys.models import TimeOfDay, UnsafePlace
-from surveys.place_forms import PlaceFilterForm, UnsafePlaceReportForm
 
 # Reports from one address: enough for someone walking around pointing out places, too few for a flood.
 REPORT_RATE = "5/10m"
@@ -117,7 +117,7 @@ def unsafe_place_list(request):
     page = Paginator(public_places(matching), PLACES_PER_PAGE).get_page(requested)
     return render(
         request,
-        "surveys/place_list.html",
+        "surveys/unsafe_place_list.html",
         {
             "filter_form": filter_form,
             "page": page,
@@ -152,7 +152,7 @@ def unsafe_place_detail(request, pk):
     )
     return render(
         request,
-        "surveys/place_detail.html",
+        "surveys/unsafe_place_detail.html",
         {"place": place, "map_places": markers([row]), "map": map_settings()},
     )
 
@@ -191,9 +191,9 @@ def unsafe_place_report(request):
         # Only what can be a slug is looked up: PostgreSQL refuses a NUL character in a query with an error.
         municipality = Municipality.objects.filter(slug=slug).first() if slug and slug_re.match(slug) else None
         form = UnsafePlaceReportForm(initial={"municipality": municipality} if municipality else {})
-    return render(request, "surveys/place_report.html", {"form": form, "map": map_settings()})
+    return render(request, "surveys/unsafe_place_report.html", {"form": form, "map": map_settings()})
 
 
 @require_GET
 def unsafe_place_report_thanks(request):
-    return render(request, "surveys/place_report_thanks.html")
+    return render(request, "surveys/unsafe_place_report_thanks.html")

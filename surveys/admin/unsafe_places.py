@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from promises.admin_mixins import ScopedAdmin
 from promises.invalidation import municipalities_changed
+from surveys.forms.unsafe_places import UnsafePlaceAdminForm
 from surveys.models import Moderation, UnsafePlace
-from surveys.place_forms import UnsafePlaceAdminForm
 
 
 @admin.register(UnsafePlace)
