@@ -1,4 +1,4 @@
-"""Admin for places."""
+"""Admin for unsafe places: moderation of residents' reports and places added by coordinators."""
 
 from django.contrib import admin, messages
 from django.urls import reverse

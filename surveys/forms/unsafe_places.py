@@ -100,7 +100,7 @@ class KommunSelect(forms.Select):
         return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], _attributes(widget["attrs"]), options)
 
 
-class PlaceFilterForm(forms.Form):
+class UnsafePlaceFilterForm(forms.Form):
     """The public list's filters: read from the query string; a value that is not a choice is ignored."""
 
     kommun = forms.ModelChoiceField(
