@@ -1,7 +1,7 @@
 """Which rows a user may see and change in the admin: a coordinator only their own kommuner's.
 
 One table says how each model reaches its kommun; every admin list, change view, add form, inline,
-autocomplete, history page, action and export goes through `scope()` (promises/admin.py's ScopedAdmin).
+autocomplete, history page, action and export goes through `scope()` (ScopedAdmin in promises/admin_mixins.py).
 """
 
 from django.db.models import Q
