@@ -59,7 +59,7 @@ $(VENV)/.installed-load: pyproject.toml | $(BIN)/python
 
 # First and repeated PDF requests on the Västerbotten content; writes docs/performance.md.
 bench-documents: content
-	$(BIN)/python manage.py bench_documents
+	$(BIN)/python -m bench documents
 
 # English: collect new and changed strings into locale/en and compile the .mo (committed). Never for sv: see the
 # header of locale/en/LC_MESSAGES/django.po. Then translate what is new; tests/portal/test_languages.py fails

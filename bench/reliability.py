@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-from run import PYTHON, ROOT, Server, environment, manage
+from run import PYTHON, ROOT, Server, bench_command, environment, manage
 
 WORK = Path(os.environ.get("RELIABILITY_DIR", "/tmp/medborgarloften-reliability"))
 PORT = int(os.environ.get("RELIABILITY_PG_PORT", "55433"))
@@ -127,7 +127,7 @@ def prepare(env, nation_args):
     started = time.perf_counter()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content")
-    output = manage(env, "generate_nation", *nation_args, capture=True)
+    output = bench_command(env, "generate_nation", *nation_args, capture=True)
     log(output.strip().splitlines()[-1])
     manage(env, "collectstatic", "--noinput", "-v0")
     targets = subprocess.run(
@@ -308,7 +308,7 @@ def write_docs(load, fault, *, users, prepared_in):
         f"Measured {date.today().isoformat()} by `make reliability` on {os.cpu_count()} cores: gunicorn "
         "(`gunicorn.conf.py`, DEBUG off, all middleware, page cache in Redis), PostgreSQL (a cluster of the "
         "script's own) and Locust, all on the same machine. Data: the synthetic nation "
-        f"(`manage.py generate_nation`, loaded in {prepared_in:.0f} s). Workload (`bench/locustfile.py`): "
+        f"(`python -m bench generate_nation`, loaded in {prepared_in:.0f} s). Workload (`bench/locustfile.py`): "
         f"{users} residents, each waiting 0.2–1 s between requests, reading kommun, period, follow-up, theme, "
         "overview, search, place and PDF pages, and answering the open survey (the form, then the answer with a "
         "token of its own; an answer refused with 503 is sent again, at most 8 times, after Retry-After).",

@@ -71,6 +71,14 @@ def manage(env, *args, capture=False):
     return result.stdout
 
 
+def bench_command(env, *args, capture=False):
+    """One of bench/__main__.py's commands (the synthetic nation is not a management command of the portal)."""
+    result = subprocess.run(
+        [PYTHON, "-m", "bench", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout
+
+
 def prepare(database):
     """A fresh database with the migrations, the national themes and the synthetic nation."""
     folder = WORK / database
@@ -86,7 +94,7 @@ def prepare(database):
     started = time.perf_counter()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content")  # the national themes (and Västerbotten beside the synthetic nation)
-    output = manage(env, "generate_nation", capture=True)
+    output = bench_command(env, "generate_nation", capture=True)
     log(output.strip().splitlines()[-1])
     manage(env, "collectstatic", "--noinput", "-v0")
     return env, time.perf_counter() - started
@@ -404,8 +412,8 @@ def write_docs(runs, *, duration, connections):
             "",
             f"Measured {date.today().isoformat()} on {cores} cores: gunicorn (`gunicorn.conf.py`, DEBUG off, "
             f"all middleware) and wrk on the same machine, {connections} connections, {duration} s per page, after "
-            "a warm-up. The data is the synthetic nation (`manage.py generate_nation`: 290 kommuner, ten years of "
-            "periods with five focus areas of five activities, yearly follow-ups, 100 000 survey responses). The "
+            "a warm-up. The data is the synthetic nation (`python -m bench generate_nation`: 290 kommuner, ten years "
+            "of periods with five focus areas of five activities, yearly follow-ups, 100 000 survey responses). The "
             "floor is `/livez`, a view that does nothing, measured in the same run: the cost of the server and the "
             "middleware alone. Each page is measured twice: with the page cache on (`PAGE_CACHE_SECONDS`, Redis on "
             "the same machine; the warm-up fills it) and off (every request renders the page from the database).",

@@ -1,6 +1,6 @@
 """What every app's admin shares: kommun scoping (portal/scoping.py) and the form field defaults.
 
-The promises' own admin parts (stale-form refusal, the approval workflow) are in promises/admin_workflow.py.
+The promises' own admin parts (stale-form refusal, the approval workflow) are in promises/admin/workflow.py.
 """
 
 from django.contrib import admin

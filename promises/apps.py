@@ -20,7 +20,7 @@ class PromisesConfig(AppConfig):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
 
         from portal.admin_site import register_todo
-        from promises.admin_workflow import admin_todo
+        from promises.admin.workflow import admin_todo
 
         # The admin start page lists what needs doing; portal asks the apps above it rather than importing them.
         register_todo(admin_todo)

@@ -3,11 +3,11 @@
 from django.urls import path
 
 from portal.page_cache import public_page
-from surveys.views import dialogues, places, survey
+from surveys.views import dialogues, survey, unsafe_places
 
 # Safety surveys: answering and published results.
-# The place list's filters (surveys/place_forms.py PlaceFilterForm) and its page number.
-PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
+# The unsafe place list's filters (surveys/forms/unsafe_places.py UnsafePlaceFilterForm) and its page number.
+UNSAFE_PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
 
 survey_patterns = [
     path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
@@ -15,11 +15,15 @@ survey_patterns = [
     path("enkater/<slug:slug>/resultat/", public_page(survey.survey_results), name="survey_results"),
 ]
 # Unsafe places: map, list, detail and the public report form.
-place_patterns = [
-    path("platser/", public_page(places.unsafe_place_list, query=PLACE_LIST_QUERY), name="unsafe_place_list"),
-    path("platser/<int:pk>/", public_page(places.unsafe_place_detail), name="unsafe_place_detail"),
-    path("platser/rapportera/", places.unsafe_place_report, name="unsafe_place_report"),
-    path("platser/rapportera/tack/", places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
+unsafe_place_patterns = [
+    path(
+        "platser/",
+        public_page(unsafe_places.unsafe_place_list, query=UNSAFE_PLACE_LIST_QUERY),
+        name="unsafe_place_list",
+    ),
+    path("platser/<int:pk>/", public_page(unsafe_places.unsafe_place_detail), name="unsafe_place_detail"),
+    path("platser/rapportera/", unsafe_places.unsafe_place_report, name="unsafe_place_report"),
+    path("platser/rapportera/tack/", unsafe_places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
 ]
 # Dialogues and safety walks, their calendars, and the suggestion form.
 dialogue_patterns = [
@@ -36,4 +40,4 @@ dialogue_patterns = [
     path("<slug:municipality_slug>/synpunkt/tack/", dialogues.suggestion_thanks, name="suggestion_thanks"),
 ]
 
-urlpatterns = survey_patterns + place_patterns + dialogue_patterns
+urlpatterns = survey_patterns + unsafe_place_patterns + dialogue_patterns

@@ -10,9 +10,8 @@ from django.utils import translation
 
 from portal.errors import ensure_database_reachable
 from portal.models import Municipality
-from promises import dcat
-from promises import open_data as data
 from promises.models import PromisePeriod, Publication
+from promises.open_data import dcat, export, fields
 
 
 def open_data(request):
@@ -28,19 +27,19 @@ def open_data(request):
             list(group) for _key, group in groupby(periods, key=lambda period: period.municipality_id)
         )
     ]
-    fields = [
-        {"level": label, "fields": [(field, data.field_description(field)) for field in level_fields]}
-        for _level, label, level_fields in data.fields_by_level()
+    levels = [
+        {"level": label, "fields": [(field, fields.field_description(field)) for field in level_fields]}
+        for _level, label, level_fields in fields.fields_by_level()
     ]
     return render(
         request,
         "promises/open_data.html",
         {
             "downloads": downloads,
-            "fields": fields,
-            "header_line": data.CSV_DELIMITER.join(data.FIELD_NAMES),
-            "license_url": data.LICENSE_DEED_URL,
-            "license_name": data.LICENSE_NAME,
+            "fields": levels,
+            "header_line": export.CSV_DELIMITER.join(fields.FIELD_NAMES),
+            "license_url": export.LICENSE_DEED_URL,
+            "license_name": export.LICENSE_NAME,
         },
     )
 
@@ -58,21 +57,21 @@ def _download(request, periods, name_parts, extension):
     # The file is streamed and queried while it is sent: an unreachable database must give the 503 page now, not
     # a 200 cut off halfway (tests/portal/test_database_outage.py).
     ensure_database_reachable()
-    reports = data.published_reports()
+    reports = export.published_reports()
     if extension == "csv":
-        chunks = data.iter_csv(periods, reports, base_url=_base_url(request))
-        content_type = data.CSV_CONTENT_TYPE
+        chunks = export.iter_csv(periods, reports, base_url=_base_url(request))
+        content_type = export.CSV_CONTENT_TYPE
     else:
-        chunks = data.iter_json(
+        chunks = export.iter_json(
             periods,
             reports,
             base_url=_base_url(request),
             source_url=request.build_absolute_uri(),
             documentation_url=_documentation_url(request),
         )
-        content_type = data.JSON_CONTENT_TYPE
+        content_type = export.JSON_CONTENT_TYPE
     response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=content_type)
-    name = data.filename(*name_parts, extension=extension)
+    name = export.filename(*name_parts, extension=extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     # Public data: any web page may read it.
     response["Access-Control-Allow-Origin"] = "*"
@@ -80,11 +79,11 @@ def _download(request, periods, name_parts, extension):
 
 
 def open_data_all_csv(request):
-    return _download(request, data.published_periods(), [], "csv")
+    return _download(request, export.published_periods(), [], "csv")
 
 
 def open_data_all_json(request):
-    return _download(request, data.published_periods(), [], "json")
+    return _download(request, export.published_periods(), [], "json")
 
 
 def _municipality_with_data(municipality_slug):
@@ -97,13 +96,13 @@ def _municipality_with_data(municipality_slug):
 
 def open_data_municipality_csv(request, municipality_slug):
     municipality = _municipality_with_data(municipality_slug)
-    periods = data.published_periods().filter(municipality=municipality)
+    periods = export.published_periods().filter(municipality=municipality)
     return _download(request, periods, [municipality.slug], "csv")
 
 
 def open_data_municipality_json(request, municipality_slug):
     municipality = _municipality_with_data(municipality_slug)
-    periods = data.published_periods().filter(municipality=municipality)
+    periods = export.published_periods().filter(municipality=municipality)
     return _download(request, periods, [municipality.slug], "json")
 
 
@@ -114,7 +113,7 @@ def _published_period(municipality_slug, start_year, end_year):
         start_year=start_year,
         end_year=end_year,
     )
-    return data.published_periods().filter(pk=period.pk)
+    return export.published_periods().filter(pk=period.pk)
 
 
 def open_data_period_csv(request, municipality_slug, start_year, end_year):

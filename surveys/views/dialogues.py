@@ -17,8 +17,8 @@ from django_ratelimit.decorators import ratelimit
 from portal.models import Municipality
 from portal.public_forms import rate_limit_response
 from surveys.calendar import dialogue_calendar_ical
+from surveys.forms.dialogues import SuggestionForm
 from surveys.models import Dialogue
-from surveys.suggestion_forms import SuggestionForm
 
 PAST_PER_PAGE = 20
 # Nobody writes more than a handful of suggestions in ten minutes; a script does.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from surveys import results
-from surveys.forms import SurveyAnswerForm
+from surveys.forms.survey import SurveyAnswerForm
 from surveys.models import Survey
 from surveys.services import response_submit
 

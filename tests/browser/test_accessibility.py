@@ -25,7 +25,7 @@ PAGES = [
     ("/umea/2023-2024/dokument/", 200),  # …with lines to sign on
     ("/umea/2021-2022/uppfoljning/2021/rapport/", 200),  # the yearly follow-up as a printable report
     ("/finns-inte/", 404),  # the 404 page
-    ("/platser/", 200),  # unsafe places: list and filters (the content has no places; the map: test_place_map.py)
+    ("/platser/", 200),  # unsafe places: list and filters (no places in the content; the map: test_unsafe_place_map.py)
     ("/platser/rapportera/", 200),  # the public report form
     ("/platser/rapportera/tack/", 200),  # …and its thanks page
     ("/dialoger/", 200),  # dialogues and safety walks: the 2016 Umeå dialogues (detail: test_dialogue_pages.py)

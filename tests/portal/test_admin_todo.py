@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from portal import admin_site
-from promises.admin_workflow import admin_todo
+from promises.admin.workflow import admin_todo
 
 pytestmark = pytest.mark.django_db
 

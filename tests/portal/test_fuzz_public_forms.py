@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from portal.models import Municipality
-from surveys.forms import HONEYPOT_FIELD, field_name
+from surveys.forms.survey import HONEYPOT_FIELD, field_name
 from surveys.models import Question, Response, Survey, TimeOfDay
 from tests.fuzzing import (
     any_value,

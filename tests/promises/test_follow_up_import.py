@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from promises.models import ActivityReport, FollowUp, Publication, ReportStatus
-from promises.open_data import FIELD_NAMES
+from promises.open_data.fields import FIELD_NAMES
 from promises.services import follow_up_add_missing_reports
 from tests.factories import make_report
 
@@ -568,7 +568,7 @@ def test_each_changed_report_costs_one_update_and_nothing_more(national_admin, v
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from promises.follow_up_import import follow_up_import
+    from promises.open_data.follow_up_import import follow_up_import
     from tests.factories import make_activity
 
     period = vasterbotten["periods"]["vindeln"]

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from portal.models import Municipality, PoliceArea
-from promises import content as content_module
-from promises.content import CONTENT_MODELS
+from promises import content_loader
+from promises.content_loader import CONTENT_MODELS
 from promises.models import (
     Activity,
     ActivityReport,
@@ -276,8 +276,8 @@ def loaded():
 def content_copy(tmp_path, monkeypatch):
     """A writable copy of the content files that the loader reads instead of the real ones."""
     directory = tmp_path / "content"
-    shutil.copytree(content_module.CONTENT_DIR, directory)
-    monkeypatch.setattr(content_module, "CONTENT_DIR", directory)
+    shutil.copytree(content_loader.CONTENT_DIR, directory)
+    monkeypatch.setattr(content_loader, "CONTENT_DIR", directory)
     return directory
 
 
@@ -739,8 +739,8 @@ def test_a_rule_of_the_models_broken_in_a_file_fails_and_rolls_back(content_copy
 
 
 def test_content_is_read_from_inside_the_promises_package():
-    assert Path(content_module.__file__).parent / "content" == content_module.CONTENT_DIR
-    assert {path.name for path in content_module.CONTENT_DIR.glob("*.toml")} == {
+    assert Path(content_loader.__file__).parent / "content" == content_loader.CONTENT_DIR
+    assert {path.name for path in content_loader.CONTENT_DIR.glob("*.toml")} == {
         "vasterbotten.toml",
         "umea.toml",
         "vindeln.toml",

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from portal.models import Organisation
 from promises import documents
-from promises.content import ContentError, content_load
+from promises.content_loader import ContentError, content_load
 from promises.models import Activity, PromisePeriod, ReportStatus, Theme
 from tests.admin_forms import admin_form_data, inline_prefix
 from tests.factories import (
@@ -428,13 +428,13 @@ def test_english_version_of_a_page_built_from_the_content_files_is_complete(resi
 
 
 def test_content_file_with_a_misspelt_translation_key_is_refused(tmp_path, monkeypatch):
-    from promises import content
+    from promises import content_loader
 
-    for path in content.CONTENT_DIR.glob("*.toml"):
+    for path in content_loader.CONTENT_DIR.glob("*.toml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     vindeln = tmp_path / "vindeln.toml"
     vindeln.write_text(vindeln.read_text(encoding="utf-8").replace("preamble_en =", "preamble_eng ="), encoding="utf-8")
-    monkeypatch.setattr(content, "CONTENT_DIR", tmp_path)
+    monkeypatch.setattr(content_loader, "CONTENT_DIR", tmp_path)
 
     with pytest.raises(ContentError, match="preamble_eng"):
         content_load()

@@ -2,7 +2,7 @@
 on one twice its size.
 
 Each page's own test module pins its budget on hand-made data (the shapes a page must handle: an extended period,
-a signed original, English texts). This module pins them again on the generator's nation (promises/synthetic.py),
+a signed original, English texts). This module pins them again on the generator's nation (bench/synthetic.py),
 where every kommun has years of periods, follow-ups, dialogues, places and survey answers, and then on a nation
 with twice the kommuner and more years, focus areas, activities, dialogues, places and answers. A page that asks
 the database once per row (an N+1) cannot pass both with the same number.
@@ -20,9 +20,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from bench.synthetic import NationSize, nation_generate
 from portal.models import Municipality
 from promises.models import Activity, FollowUp, PromisePeriod, Publication, Theme
-from promises.synthetic import NationSize, nation_generate
 from surveys.models import Dialogue, Survey, UnsafePlace
 
 SIZES = {

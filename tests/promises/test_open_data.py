@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from promises import open_data
+from promises.open_data import fields
 from tests.factories import make_full_period, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,9 @@ def page(client, prefix=""):
 def test_page_documents_every_field_with_its_type_and_description(resident, vasterbotten):
     html = unescape(page(resident))
 
-    for field in open_data.FIELDS:
+    for field in fields.FIELDS:
         assert f'<code class="text-break text-body">{field.name}</code>' in html, field.name
-        assert open_data.field_description(field) in html, field.name
+        assert fields.field_description(field) in html, field.name
         assert capfirst(str(field.type)) in html
 
 
@@ -61,7 +61,7 @@ def test_page_links_the_dcat_catalogue(resident, vasterbotten):
 
 
 def test_csv_header_shown_on_the_page_is_the_files_header(resident, vasterbotten):
-    assert ";".join(open_data.FIELD_NAMES) in page(resident)
+    assert ";".join(fields.FIELD_NAMES) in page(resident)
 
 
 def test_downloads_are_listed_for_kommuner_with_a_published_promise_only(resident, vasterbotten):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from promises import open_data
 from promises.models import ReportStatus
+from promises.open_data import export, fields
 from tests.factories import (
     make_activity,
     make_focus_area,
@@ -67,7 +67,7 @@ def test_csv_has_one_row_per_activity_and_published_report(resident, vasterbotte
     rows = csv_rows(resident.get(reverse("open_data_all_csv")))
 
     assert len(rows) == 8  # two kommuner × two focus areas × two activities, one published year each
-    assert list(rows[0]) == list(open_data.FIELD_NAMES)
+    assert list(rows[0]) == list(fields.FIELD_NAMES)
     first = rows[0]
     assert first["municipality"] == "Umeå"  # kommuner in alphabetical order
     assert first["period_start_year"] == "2023" and first["period_end_year"] == "2025"
@@ -164,19 +164,19 @@ def test_formula_like_text_is_escaped_and_the_escape_can_be_undone(resident, vas
 
     cell = next(row["done"] for row in rows if row["activity_id"] == str(report.activity_id))
     assert cell == "'" + text
-    assert open_data.csv_uncell(cell) == text
+    assert export.csv_uncell(cell) == text
 
 
 def test_a_formula_in_the_header_row_would_be_escaped_too(resident, vasterbotten, monkeypatch):
     # The header is the fixed field names today; it goes through the same writer as every other row, so that a
     # field name can never become a formula either.
-    rows = open_data.iter_csv_rows
+    rows = export.iter_csv_rows
 
     def with_formula_header(*args, **kwargs):
         header, *data = rows(*args, **kwargs)
         return iter([["=cmd|' /C calc'!A0", *header[1:]], *data])
 
-    monkeypatch.setattr(open_data, "iter_csv_rows", with_formula_header)
+    monkeypatch.setattr(export, "iter_csv_rows", with_formula_header)
 
     body = content(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
 
@@ -278,7 +278,7 @@ def test_json_uses_the_same_fields_at_each_level_as_the_documentation(resident, 
     document = json_body(resident.get(reverse("open_data_all_json")))
 
     def keys(level):
-        return {f.name for f in open_data.FIELDS if f.level == level}
+        return {f.name for f in fields.FIELDS if f.level == level}
 
     municipality = document["municipalities"][0]
     period = municipality["periods"][0]
@@ -354,7 +354,7 @@ def test_kommun_and_period_files_take_six_queries_however_large(resident, django
 
 def test_large_files_grow_by_chunks_of_periods_not_by_rows(resident, django_assert_num_queries, monkeypatch):
     _nation(5)  # ten periods, two per kommun
-    monkeypatch.setattr(open_data, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(export, "CHUNK_SIZE", 2)
     with django_assert_num_queries(1 + 5 * 4):  # one streamed query, four prefetches per chunk of two periods
         rows = csv_rows(resident.get(reverse("open_data_all_csv")))
     assert len(rows) == 5 * (6 * 2 + 1)  # six activities with two reports, and a row for the period without areas

@@ -6,7 +6,7 @@ import uuid
 
 from django.utils import timezone
 
-from surveys.forms import HONEYPOT_FIELD, field_name
+from surveys.forms.survey import HONEYPOT_FIELD, field_name
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
 from tests.factories import make_municipality
 

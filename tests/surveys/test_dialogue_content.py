@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from promises import content as content_module
+from promises import content_loader
 from surveys.models import Dialogue
 from tests.surveys.dialogue_factories import STOCKHOLM, stockholm
 
@@ -105,8 +105,8 @@ def test_default_mode_recreates_a_deleted_dialogue():
 @pytest.fixture
 def dialogues_copy(tmp_path, monkeypatch):
     path = tmp_path / "dialogues.toml"
-    path.write_text(content_module.DIALOGUES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(content_module, "DIALOGUES_FILE", path)
+    path.write_text(content_loader.DIALOGUES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(content_loader, "DIALOGUES_FILE", path)
     return path
 
 
@@ -147,5 +147,5 @@ def test_the_same_kommun_place_and_time_twice_is_refused(dialogues_copy):
 
 
 def test_the_dialogue_file_lives_in_the_surveys_app():
-    assert content_module.DIALOGUES_FILE.parent.parent.name == "surveys"
-    assert content_module.DIALOGUES_FILE.is_file()
+    assert content_loader.DIALOGUES_FILE.parent.parent.name == "surveys"
+    assert content_loader.DIALOGUES_FILE.is_file()

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.forms import HONEYPOT_FIELD, TEXT_MAX_LENGTH, field_name
+from surveys.forms.survey import HONEYPOT_FIELD, TEXT_MAX_LENGTH, field_name
 from surveys.models import Answer, Question, Response, TimeOfDay
 from surveys.services import response_submit
 from tests.factories import make_municipality

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from promises.content import content_load
+from promises.content_loader import content_load
 
 
 class Command(BaseCommand):

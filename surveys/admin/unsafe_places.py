@@ -1,4 +1,4 @@
-"""Admin for places."""
+"""Admin for unsafe places: moderation of residents' reports and places added by coordinators."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portal.admin_mixins import ScopedAdmin
 from portal.invalidation import municipalities_changed
+from surveys.forms.unsafe_places import UnsafePlaceAdminForm
 from surveys.models import Moderation, UnsafePlace
-from surveys.place_forms import UnsafePlaceAdminForm
 
 
 @admin.register(UnsafePlace)

@@ -1,78 +1,24 @@
-from django.contrib import admin, messages
-from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+"""Admin for promise periods and what they hold: parties, signatories, focus areas and activities, with the
+evidence chain (the surveys, dialogues and places a promise rests on)."""
+
+from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_mixins import URL_FORMFIELD, ScopedAdmin, ScopedMixin
-from portal.csv_export import csv_response
-from portal.scoping import is_national_admin
-from promises.admin_import import FollowUpImportAdminMixin
-from promises.admin_workflow import (
+from portal.admin_mixins import ScopedAdmin, ScopedMixin
+from promises.admin.common import edited_object_id, translations_fieldset
+from promises.admin.workflow import (
     ApprovableAdminMixin,
     ApprovalStateFilter,
     PeriodContentAdminMixin,
     VersionedAdminMixin,
 )
 from promises.locking import VersionedAdminForm
-from promises.models import (
-    Activity,
-    ActivityReport,
-    FocusArea,
-    FollowUp,
-    Party,
-    PromisePeriod,
-    Signatory,
-    Theme,
-)
-from promises.services import follow_up_add_missing_reports, follow_up_start, signed_original_record
+from promises.models import Activity, FocusArea, Party, PromisePeriod, Signatory
+from promises.services import signed_original_record
 from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
-
-# English and lättläst versions sit in a collapsed fieldset of their own: most coordinators write only the Swedish,
-# which stays the official text, and should not have to scroll past empty translation fields to find it.
-TRANSLATIONS = gettext_lazy("Engelska och lättläst")
-TRANSLATIONS_HELP = gettext_lazy(
-    "Frivilligt. Den engelska texten visas på portalens engelska sidor som en inofficiell översättning; lämnas ett "
-    "fält tomt visas den svenska texten. Lättläst är samma innehåll på lättläst svenska: korta meningar, en tanke "
-    "per mening, vanliga ord och förklaringar av svåra ord. Den svenska texten ovan är alltid den som gäller."
-)
-ENGLISH = gettext_lazy("Engelska")
-ENGLISH_HELP = gettext_lazy(
-    "Frivilligt. Visas på portalens engelska sidor som en inofficiell översättning; lämnas ett fält tomt visas den "
-    "svenska texten."
-)
-
-
-def _translations(fields, *, easy_read=True):
-    title, description = (TRANSLATIONS, TRANSLATIONS_HELP) if easy_read else (ENGLISH, ENGLISH_HELP)
-    return (title, {"fields": fields, "classes": ["collapse"], "description": description})
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "focus_area_count"]
-    search_fields = ["name", "description", "name_en"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "description"]}),
-        _translations(["name_en", "description_en"], easy_read=False),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_focus_area_count=Count("focus_areas"))
-
-    @admin.display(description=gettext_lazy("fokusområden"), ordering="_focus_area_count")
-    def focus_area_count(self, obj):
-        return obj._focus_area_count
-
-
-def _object_id(request):
-    return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-
 
 # --- The evidence chain: what a period rests on and where an activity came from ---
 
@@ -113,7 +59,7 @@ class EvidenceAdminMixin:
             queryset = model._default_manager.all()
             if model is not Survey:
                 queryset = queryset.select_related("municipality")
-            object_id = _object_id(request)
+            object_id = edited_object_id(request)
             municipality_id = self.evidence_municipality_id(object_id) if object_id else None
             if municipality_id is not None:
                 lookup = "municipalities" if model is Survey else "municipality"
@@ -178,7 +124,7 @@ class SignatoryInline(ScopedMixin, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the parties of the period being edited make sense here.
         if db_field.name == "party":
-            period_id = _object_id(request)
+            period_id = edited_object_id(request)
             kwargs["queryset"] = Party.objects.filter(period_id=period_id) if period_id else Party.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -232,7 +178,7 @@ class PromisePeriodAdmin(
                 "fields": ["preamble", "basis", "feedback"],
             },
         ),
-        _translations(["title_en", "preamble_en", "basis_en", "feedback_en", "easy_read"]),
+        translations_fieldset(["title_en", "preamble_en", "basis_en", "feedback_en", "easy_read"]),
         (gettext_lazy("Förlängning"), {"fields": ["extends", "extension_note"], "classes": ["collapse"]}),
         (
             gettext_lazy("Underlag från invånarna"),
@@ -312,7 +258,7 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
                 ]
             },
         ),
-        _translations(ACTIVITY_TRANSLATION_FIELDS),
+        translations_fieldset(ACTIVITY_TRANSLATION_FIELDS),
     ]
     autocomplete_fields = ["carried_over_from"]
     filter_horizontal = ["responsible"]
@@ -320,7 +266,7 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "responsible":
-            focus_area_id = _object_id(request)
+            focus_area_id = edited_object_id(request)
             kwargs["queryset"] = (
                 Party.objects.filter(period__focus_areas=focus_area_id) if focus_area_id else Party.objects.none()
             )
@@ -337,7 +283,7 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
     inlines = [ActivityInline]
     fieldsets = [
         (None, {"fields": ["period", ("order", "title"), "theme", "description"]}),
-        _translations(["title_en", "description_en"], easy_read=False),
+        translations_fieldset(["title_en", "description_en"], easy_read=False),
     ]
 
     def period_of(self, obj):
@@ -365,7 +311,7 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
         ),
-        _translations(ACTIVITY_TRANSLATION_FIELDS),
+        translations_fieldset(ACTIVITY_TRANSLATION_FIELDS),
         (
             gettext_lazy("Ni sa – vi gjorde"),
             {
@@ -397,203 +343,3 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
             # Skip PeriodContentAdminMixin: the promise itself did not change, so the period keeps its approvals.
             return super(PeriodContentAdminMixin, self).save_related(request, form, formsets, change)
         return super().save_related(request, form, formsets, change)
-
-
-class ActivityReportInline(ScopedMixin, admin.StackedInline):
-    """The year's reports, one per activity, all filled in on the follow-up's page."""
-
-    model = ActivityReport
-    formfield_overrides = URL_FORMFIELD
-    fieldsets = [
-        (None, {"fields": ["promise", "status", "done", ("count", "count_label"), "reason", "evidence_url"]}),
-        _translations(["done_en", "reason_en"], easy_read=False),
-    ]
-    readonly_fields = ["promise"]
-    extra = 0
-    can_delete = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("activity__focus_area")
-            .order_by("activity__focus_area__order", "activity__order", "pk")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        # Reports are created by starting the follow-up: one per activity, never by hand.
-        return False
-
-    @admin.display(description=gettext_lazy("löftet"))
-    def promise(self, obj):
-        return format_html("<strong>{}</strong><br>{}", obj.activity.focus_area.title, obj.activity.text)
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(
-    FollowUpImportAdminMixin, ApprovableAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin
-):
-    list_display = [
-        "__str__",
-        "year",
-        "approval_state_label",
-        "published_on",
-        "is_example",
-        "content_updated_at",
-    ]
-    list_select_related = ["period__municipality"]
-    list_filter = [ApprovalStateFilter, "year", "period__municipality", "is_example", "period"]
-    search_fields = ["period__municipality__name", "summary", "reports__done"]
-    autocomplete_fields = ["period"]
-    readonly_fields = ["updated_at"]
-    view_on_site = True
-    inlines = [ActivityReportInline]
-    publication_fields = ("publication", "published_on", "is_example")
-    actions = ["export_csv", "export_import_format"]
-
-    add_fieldsets = [
-        (
-            None,
-            {
-                "fields": ["period", "year"],
-                "description": gettext_lazy(
-                    "Välj medborgarlöfte och år. När du sparar skapas en rapport för varje aktivitet i "
-                    "löftet, som du sedan fyller i på nästa sida."
-                ),
-            },
-        )
-    ]
-    fieldsets = [
-        (None, {"fields": ["summary"]}),
-        _translations(["summary_en"], easy_read=False),
-        (
-            gettext_lazy("Publicering och godkännanden"),
-            {
-                "fields": [
-                    ("publication", "published_on", "is_example"),
-                    ("municipality_approved_at", "municipality_approved_by"),
-                    ("police_approved_at", "police_approved_by"),
-                    ("content_updated_at", "updated_at"),
-                ],
-                "description": gettext_lazy(
-                    "Uppföljningen publiceras när både kommunens och polisens samordnare har godkänt den. "
-                    "Ändras den efter ett godkännande behöver båda godkänna igen; ändras den efter "
-                    "publiceringen visas det för allmänheten."
-                ),
-            },
-        ),
-    ]
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return self.add_fieldsets
-        return super().get_fieldsets(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if obj is not None:
-            readonly = [*readonly, "period", "year"]
-        return readonly
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    @admin.display(description=gettext_lazy("godkännande"))
-    def approval_state_label(self, obj):
-        return obj.approval_state_label
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        started = follow_up_start(period=obj.period, year=obj.year, user=request.user)
-        obj.pk = started.pk
-        obj._state.adding = False
-
-    def response_add(self, request, obj, post_url_continue=None):
-        self.message_user(
-            request,
-            _("Uppföljningen för %(year)s är startad med en rapport per aktivitet. Fyll i status och vad som gjordes.")
-            % {"year": obj.year},
-            messages.SUCCESS,
-        )
-        # Always on to the page where the reports are filled in: that is the next step.
-        return HttpResponseRedirect(reverse("admin:promises_followup_change", args=[obj.pk]))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object_in_scope_or_404(request, object_id)
-        if request.method == "GET" and self.has_change_permission(request, obj):
-            added = follow_up_add_missing_reports(follow_up=obj, user=request.user)
-            if added:
-                self.message_user(
-                    request,
-                    _("%(count)s aktiviteter har lagts till i löftet sedan uppföljningen startades; de finns nu med.")
-                    % {"count": added},
-                    messages.INFO,
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    @admin.action(description=gettext_lazy("Exportera valda uppföljningar som CSV"))
-    def export_csv(self, request, queryset):
-        reports = (
-            ActivityReport.objects.filter(follow_up__in=queryset)
-            .select_related("follow_up__period__municipality", "activity__focus_area")
-            .order_by("follow_up__period__municipality__name", "follow_up__year", "activity__focus_area__order")
-        )
-        header = [
-            _("kommun"),
-            _("period"),
-            _("år"),
-            _("publicering"),
-            _("fokusområde"),
-            _("aktivitet"),
-            _("status"),
-            _("vad som gjordes"),
-            _("antal"),
-            _("vad antalet avser"),
-            _("skäl"),
-            _("länk till underlag"),
-        ]
-        rows = (
-            [
-                r.follow_up.period.municipality.name,
-                r.follow_up.period.years_label,
-                r.follow_up.year,
-                r.follow_up.approval_state_label,
-                r.activity.focus_area.title,
-                r.activity.text,
-                r.get_status_display(),
-                r.done,
-                r.count,
-                r.count_label,
-                r.reason,
-                r.evidence_url,
-            ]
-            for r in reports
-        )
-        return csv_response("uppfoljningar", header, rows)
-
-
-@admin.register(ActivityReport)
-class ActivityReportAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    """For finding and comparing reports; they are edited on their follow-up's page."""
-
-    list_display = ["activity", "year", "status", "count", "follow_up_link"]
-    list_select_related = ["activity", "follow_up__period__municipality"]
-    list_filter = ["status", "follow_up__year", "follow_up__period__municipality"]
-    search_fields = ["activity__text", "activity__title", "done", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # One place to edit (the follow-up page), so one version to protect against lost updates.
-        return is_national_admin(request.user) and super().has_change_permission(request, obj)
-
-    @admin.display(description=gettext_lazy("år"), ordering="follow_up__year")
-    def year(self, obj):
-        return obj.follow_up.year
-
-    @admin.display(description=gettext_lazy("uppföljning"))
-    def follow_up_link(self, obj):
-        url = reverse("admin:promises_followup_change", args=[obj.follow_up_id])
-        return format_html('<a href="{}">{}</a>', url, _("Öppna uppföljningen"))

@@ -1,4 +1,4 @@
-"""Views for places; URL patterns in surveys/urls.py."""
+"""Views for unsafe places: map, list, detail and the public report form; URL patterns in surveys/urls.py."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
+from surveys.forms.unsafe_places import UnsafePlaceFilterForm, UnsafePlaceReportForm
 from surveys.models import TimeOfDay, UnsafePlace
-from surveys.place_forms import PlaceFilterForm, UnsafePlaceReportForm
 
 # Reports from one address: enough for someone walking around pointing out places, too few for a flood.
 REPORT_RATE = "5/10m"
@@ -22,7 +22,7 @@ REPORT_RATE = "5/10m"
 REPORT_TOKEN_SECONDS = 60 * 60
 # The list is the map's text alternative, a page at a time: a whole nation's places on one page took seconds to
 # read and render, and nobody reads two thousand of them in one go. A kommun's places usually fit on one page.
-PLACES_PER_PAGE = 20
+UNSAFE_PLACES_PER_PAGE = 20
 
 
 def public_activities():
@@ -40,7 +40,7 @@ def public_activities():
     )
 
 
-def public_places(places=None):
+def public_unsafe_places(places=None):
     """Approved places with what the list and the detail page show of each: their kommun and activities."""
     places = UnsafePlace.objects.public() if places is None else places
     return places.select_related("municipality").prefetch_related(Prefetch("activities", queryset=public_activities()))
@@ -110,14 +110,14 @@ def map_settings():
 
 @require_GET
 def unsafe_place_list(request):
-    filter_form = PlaceFilterForm(request.GET)
+    filter_form = UnsafePlaceFilterForm(request.GET)
     # A stable order (pk last: titles repeat) so that no place moves between pages from one request to the next.
     matching = filter_form.apply(UnsafePlace.objects.public()).order_by("municipality__name", "title", "pk")
     requested = request.GET.get("sida") or "1"
-    page = Paginator(public_places(matching), PLACES_PER_PAGE).get_page(requested)
+    page = Paginator(public_unsafe_places(matching), UNSAFE_PLACES_PER_PAGE).get_page(requested)
     return render(
         request,
-        "surveys/place_list.html",
+        "surveys/unsafe_place_list.html",
         {
             "filter_form": filter_form,
             "page": page,
@@ -140,7 +140,7 @@ def unsafe_place_list(request):
 
 @require_GET
 def unsafe_place_detail(request, pk):
-    place = get_object_or_404(public_places(), pk=pk)
+    place = get_object_or_404(public_unsafe_places(), pk=pk)
     row = (
         place.pk,
         place.title,
@@ -152,7 +152,7 @@ def unsafe_place_detail(request, pk):
     )
     return render(
         request,
-        "surveys/place_detail.html",
+        "surveys/unsafe_place_detail.html",
         {"place": place, "map_places": markers([row]), "map": map_settings()},
     )
 
@@ -191,9 +191,9 @@ def unsafe_place_report(request):
         # Only what can be a slug is looked up: PostgreSQL refuses a NUL character in a query with an error.
         municipality = Municipality.objects.filter(slug=slug).first() if slug and slug_re.match(slug) else None
         form = UnsafePlaceReportForm(initial={"municipality": municipality} if municipality else {})
-    return render(request, "surveys/place_report.html", {"form": form, "map": map_settings()})
+    return render(request, "surveys/unsafe_place_report.html", {"form": form, "map": map_settings()})
 
 
 @require_GET
 def unsafe_place_report_thanks(request):
-    return render(request, "surveys/place_report_thanks.html")
+    return render(request, "surveys/unsafe_place_report_thanks.html")

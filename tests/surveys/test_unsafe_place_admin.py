@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from surveys.models import Moderation, UnsafePlace
-from tests.surveys.test_place_list import make_place
+from tests.surveys.test_unsafe_place_list import make_place
 
 pytestmark = pytest.mark.django_db
 

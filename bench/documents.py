@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from promises.models import FollowUp, PromisePeriod
 
-SECTION_START = "<!-- bench_documents: start -->"
-SECTION_END = "<!-- bench_documents: end -->"
+SECTION_START = "<!-- bench-documents: start -->"
+SECTION_END = "<!-- bench-documents: end -->"
 
 
 def _clear_stored_documents():

@@ -8,8 +8,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from surveys.forms.unsafe_places import UnsafePlaceFilterForm
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
-from surveys.place_forms import PlaceFilterForm
 from tests.factories import make_activity, make_focus_area, make_municipality, make_period
 from tests.surveys.dialogue_factories import make_unsafe_place
 
@@ -242,7 +242,7 @@ def test_empty_list_says_so_and_invites_a_report(resident, vasterbotten):
 
 @pytest.fixture
 def five_places_a_page(monkeypatch):
-    monkeypatch.setattr("surveys.views.places.PLACES_PER_PAGE", 5)
+    monkeypatch.setattr("surveys.views.unsafe_places.UNSAFE_PLACES_PER_PAGE", 5)
 
 
 def test_long_list_is_shown_a_page_at_a_time_and_says_which(resident, vasterbotten, five_places_a_page):
@@ -313,7 +313,7 @@ def test_one_page_has_no_page_links(resident, vasterbotten):
 
 @pytest.mark.parametrize("value", ["", "vindeln", "<finns-inte>"])
 def test_kommun_select_writes_the_same_markup_as_djangos(vasterbotten, value):
-    field = PlaceFilterForm().fields["kommun"]
+    field = UnsafePlaceFilterForm().fields["kommun"]
     attrs = {"id": "id_kommun", "class": "form-select is-invalid", "aria-describedby": "id_kommun_error"}
     django_select = forms.Select(choices=field.choices)
 

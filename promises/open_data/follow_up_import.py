@@ -1,4 +1,4 @@
-"""Yearly reports read from a CSV file in the open-data format (promises/open_data.py), for the admin's import.
+"""Yearly reports read from a CSV file in the open-data format (promises/open_data/fields.py), for the admin's import.
 
 A row updates the report of one activity in one year: status, done, count, count_label, reason and
 evidence_url. The year's follow-up is started when it does not exist yet (as the admin's "start" does), and a
@@ -26,7 +26,8 @@ from simple_history.utils import bulk_create_with_history
 
 from portal.scoping import scope
 from promises.models import Activity, ActivityReport, FollowUp, ReportStatus
-from promises.open_data import CSV_DELIMITER, FIELD_NAMES, FIELDS, OPTIONAL, REQUIRED, csv_uncell, status_labels_sv
+from promises.open_data.export import CSV_DELIMITER, csv_uncell
+from promises.open_data.fields import FIELD_NAMES, FIELDS, OPTIONAL, REQUIRED, status_labels_sv
 from promises.services import content_changed, follow_up_start
 
 MAX_BYTES = 2 * 1024 * 1024

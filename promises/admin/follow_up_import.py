@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portal.scoping import scope
-from promises import open_data
-from promises.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 from promises.models import ActivityReport, PromisePeriod
+from promises.open_data import export, fields
+from promises.open_data.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 
 SESSION_KEY = "follow_up_import"
 SHOWN_ERRORS = 200
@@ -169,8 +169,8 @@ class FollowUpImportAdminMixin:
         follow_ups = scope(queryset, request.user)
         periods = scope(PromisePeriod.objects.filter(follow_ups__in=follow_ups).distinct(), request.user)
         reports = ActivityReport.objects.filter(follow_up__in=follow_ups)
-        chunks = open_data.iter_csv(periods, reports, base_url=request.build_absolute_uri("/"))
-        response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=open_data.CSV_CONTENT_TYPE)
+        chunks = export.iter_csv(periods, reports, base_url=request.build_absolute_uri("/"))
+        response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=export.CSV_CONTENT_TYPE)
         name = f"uppfoljningar-for-import-{timezone.localdate().isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
@@ -297,7 +297,7 @@ class FollowUpImportAdminMixin:
         }
 
     def _render(self, request, form, context, status):
-        columns = [(field, open_data.field_description(field)) for field in open_data.FIELDS if field.import_role]
+        columns = [(field, fields.field_description(field)) for field in fields.FIELDS if field.import_role]
         return TemplateResponse(
             request,
             "admin/promises/followup/import.html",
@@ -307,7 +307,7 @@ class FollowUpImportAdminMixin:
                 "title": _("Importera årliga rapporter från en CSV-fil"),
                 "form": form,
                 "columns": columns,
-                "delimiter": open_data.CSV_DELIMITER,
+                "delimiter": export.CSV_DELIMITER,
                 "max_rows": f"{MAX_ROWS:,}".replace(",", "\u00a0"),
                 **context,
             },

@@ -1,8 +1,6 @@
-"""Open data: every published promise and its yearly follow-ups as CSV and JSON.
+"""Open data export: every published promise and its yearly follow-ups as CSV and JSON.
 
-One definition of the fields (``FIELDS``) is used by the exporter, the documentation page at /oppna-data/, the
-DCAT catalogue and the admin's CSV import, so that the file, its documentation and its reader cannot drift
-apart.
+The fields are defined once, in promises/open_data/fields.py.
 
 The follow-up format: one row per activity and published yearly report. An activity that has no published
 report yet still gets one row, with the report's fields empty, and so does a focus area without activities
@@ -17,17 +15,16 @@ takes 1 + 4 queries per chunk however many rows a chunk holds, and never holds m
 """
 
 import json
-from dataclasses import dataclass
 from itertools import groupby, islice
 from operator import itemgetter
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 
 from portal import csv_export
-from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication, ReportStatus
+from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication
+from promises.open_data.fields import FIELD_NAMES, FIELDS, Level, status_labels_sv
 
 # The one CSV format of the portal (portal/csv_export.py); the import reads the same.
 CSV_DELIMITER = csv_export.DELIMITER
@@ -40,179 +37,6 @@ LICENSE_DEED_URL = "https://creativecommons.org/publicdomain/zero/1.0/deed.sv"
 LICENSE_NAME = "CC0 1.0"
 
 CHUNK_SIZE = 200  # periods per chunk: a few thousand activities and their reports
-
-
-class Level:
-    """Where a field sits in the nested JSON: municipality → periods → focus areas → activities → reports."""
-
-    MUNICIPALITY = "municipality"
-    PERIOD = "period"
-    FOCUS_AREA = "focus_area"
-    ACTIVITY = "activity"
-    REPORT = "report"
-
-    LABELS = {
-        MUNICIPALITY: _("kommun"),
-        PERIOD: _("period"),
-        FOCUS_AREA: _("fokusområde"),
-        ACTIVITY: _("aktivitet"),
-        REPORT: _("årlig rapport"),
-    }
-
-
-class FieldType:
-    TEXT = _("text")
-    INTEGER = _("heltal")
-    YEAR = _("årtal")
-    DATE = _("datum (ÅÅÅÅ-MM-DD)")
-    BOOLEAN = _("true eller false")
-    URL = _("webbadress")
-    CODE = _("kod")
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str  # the CSV column and the JSON key; never translated
-    type: str
-    level: str
-    description: str
-    # Read by the admin's import: "required" columns must be present, "optional" ones change the report when
-    # present; the others are there for the reader and are ignored by the import.
-    import_role: str = ""
-
-    @property
-    def imported(self):
-        return bool(self.import_role)
-
-
-REQUIRED = "required"
-OPTIONAL = "optional"
-
-FIELDS = (
-    Field("municipality", FieldType.TEXT, Level.MUNICIPALITY, _("Kommunens namn, t.ex. ”Vindeln”.")),
-    Field(
-        "municipality_code",
-        FieldType.CODE,
-        Level.MUNICIPALITY,
-        _(
-            "Kommunens fyrsiffriga kommunkod enligt SCB, t.ex. ”2404”. "
-            "Skrivs som text så att inledande nollor finns kvar."
-        ),
-    ),
-    Field(
-        "period_start_year",
-        FieldType.YEAR,
-        Level.PERIOD,
-        _("Första året som medborgarlöftet gäller."),
-    ),
-    Field("period_end_year", FieldType.YEAR, Level.PERIOD, _("Sista året som medborgarlöftet gäller.")),
-    Field("period_url", FieldType.URL, Level.PERIOD, _("Medborgarlöftets sida i portalen.")),
-    Field("focus_area", FieldType.TEXT, Level.FOCUS_AREA, _("Fokusområdets rubrik, som i det undertecknade löftet.")),
-    Field(
-        "theme",
-        FieldType.CODE,
-        Level.FOCUS_AREA,
-        _("Det nationella tema som fokusområdet hör till (t.ex. ”trafik”), tomt om inget tema är valt."),
-    ),
-    Field(
-        "activity_id",
-        FieldType.INTEGER,
-        Level.ACTIVITY,
-        _("Aktivitetens nummer i portalen. Ändras aldrig, så att samma aktivitet kan följas mellan filer och år."),
-        REQUIRED,
-    ),
-    Field("activity_title", FieldType.TEXT, Level.ACTIVITY, _("Aktivitetens korta rubrik, om den har någon.")),
-    Field("activity_text", FieldType.TEXT, Level.ACTIVITY, _("Löftet ordagrant, som i det undertecknade dokumentet.")),
-    Field(
-        "responsible",
-        FieldType.TEXT,
-        Level.ACTIVITY,
-        _("De parter som lovar aktiviteten. I CSV-filen skilda med semikolon, i JSON en lista."),
-    ),
-    Field("activity_url", FieldType.URL, Level.ACTIVITY, _("Aktiviteten på medborgarlöftets sida.")),
-    Field(
-        "year",
-        FieldType.YEAR,
-        Level.REPORT,
-        _("Året som rapporten gäller. Tomt om aktiviteten ännu inte har någon publicerad rapport."),
-        REQUIRED,
-    ),
-    Field(
-        "status",
-        FieldType.CODE,
-        Level.REPORT,
-        _("Aktivitetens status det året, som kod: %(codes)s. Tomt om det inte finns någon rapport."),
-        REQUIRED,
-    ),
-    Field(
-        "status_label",
-        FieldType.TEXT,
-        Level.REPORT,
-        _("Samma status i ord på svenska: %(labels)s."),
-        OPTIONAL,
-    ),
-    Field("done", FieldType.TEXT, Level.REPORT, _("Vad som gjordes under året."), OPTIONAL),
-    Field(
-        "count",
-        FieldType.INTEGER,
-        Level.REPORT,
-        _("Ett antal, om det går att räkna (t.ex. antal insatser), annars tomt. Aldrig negativt."),
-        OPTIONAL,
-    ),
-    Field("count_label", FieldType.TEXT, Level.REPORT, _("Vad antalet avser, t.ex. ”trafikinsatser”."), OPTIONAL),
-    Field(
-        "reason",
-        FieldType.TEXT,
-        Level.REPORT,
-        _("Skälet när aktiviteten är försenad, omförhandlad eller avbruten (krävs då)."),
-        OPTIONAL,
-    ),
-    Field("evidence_url", FieldType.URL, Level.REPORT, _("Länk till underlag för rapporten, om någon."), OPTIONAL),
-    Field(
-        "published_on",
-        FieldType.DATE,
-        Level.REPORT,
-        _("Dagen då årets uppföljning publicerades."),
-    ),
-    Field(
-        "is_example",
-        FieldType.BOOLEAN,
-        Level.REPORT,
-        _("true om uppföljningen är ett påhittat exempel för demonstration, inte en verklig uppföljning."),
-    ),
-    Field("follow_up_url", FieldType.URL, Level.REPORT, _("Årets uppföljning i portalen.")),
-)
-FIELD_NAMES = tuple(field.name for field in FIELDS)
-FIELDS_BY_NAME = {field.name: field for field in FIELDS}
-LEVELS = (Level.MUNICIPALITY, Level.PERIOD, Level.FOCUS_AREA, Level.ACTIVITY, Level.REPORT)
-# The JSON key under which each level lists the next one.
-CHILDREN_KEY = {
-    Level.MUNICIPALITY: "periods",
-    Level.PERIOD: "focus_areas",
-    Level.FOCUS_AREA: "activities",
-    Level.ACTIVITY: "reports",
-}
-
-
-def field_description(field):
-    """The field's description with the status codes and labels filled in, in the active language."""
-    text = str(field.description)
-    if "%(" in text:
-        text = text % {
-            "codes": ", ".join(ReportStatus.values),
-            "labels": ", ".join(status_labels_sv().values()),
-        }
-    return text
-
-
-def fields_by_level():
-    return [(level, Level.LABELS[level], [f for f in FIELDS if f.level == level]) for level in LEVELS]
-
-
-def status_labels_sv():
-    """Status labels in Swedish: the files are the same whatever the language of the page they were found on."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return {value: str(label) for value, label in ReportStatus.choices}
 
 
 # --- What to export ---

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.models import Municipality
-from promises import open_data
 from promises.models import Publication
+from promises.open_data import export
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -179,7 +179,7 @@ def catalogue_rdf(*, base_url):
     b.texts(catalogue, "dcterms:title", CATALOGUE_TITLE)
     b.texts(catalogue, "dcterms:description", CATALOGUE_DESCRIPTION)
     b.link(catalogue, "dcterms:publisher", publisher)
-    b.link(catalogue, "dcterms:license", open_data.LICENSE_URL)
+    b.link(catalogue, "dcterms:license", export.LICENSE_URL)
     b.link(catalogue, "dcterms:language", LANGUAGE_SWEDISH)
     b.link(catalogue, "foaf:homepage", home)
     b.link(catalogue, "dcat:themeTaxonomy", THEME_TAXONOMY)
@@ -307,5 +307,5 @@ def _distributions(b, dataset, dataset_id, files, documentation):
         file_type, media_type = FORMATS[kind]
         b.link(distribution, "dcterms:format", file_type)
         b.link(distribution, "dcat:mediaType", media_type)
-        b.link(distribution, "dcterms:license", open_data.LICENSE_URL)
+        b.link(distribution, "dcterms:license", export.LICENSE_URL)
         b.link(distribution, "foaf:page", documentation)

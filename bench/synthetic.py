@@ -15,7 +15,6 @@ import tomllib
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from portal.invalidation import everything_changed
 from portal.models import Municipality, PoliceArea
+from promises.content_loader import CONTENT_DIR
 from promises.models import (
     Activity,
     ActivityReport,
@@ -39,7 +39,7 @@ from promises.models import (
 from surveys.models import Answer, Choice, Dialogue, Question, Response, Survey, UnsafePlace
 from surveys.models.common import Moderation, TimeOfDay
 
-SYNTHETIC_SOURCE = "Syntetiska testdata från manage.py generate_nation: inget av detta är verkliga löften."
+SYNTHETIC_SOURCE = "Syntetiska testdata från python -m bench generate_nation: inget av detta är verkliga löften."
 SYNTHETIC_CODE_PREFIX = "9"  # SCB's kommunkoder run from 0114 to 2584; 9xxx is never a real kommun.
 BATCH = 5000
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -114,7 +114,7 @@ def _themes():
     themes = list(Theme.objects.order_by("pk"))
     if themes:
         return themes
-    content = tomllib.loads((Path(__file__).parent / "content" / "vasterbotten.toml").read_text(encoding="utf-8"))
+    content = tomllib.loads((CONTENT_DIR / "vasterbotten.toml").read_text(encoding="utf-8"))
     return Theme.objects.bulk_create(
         Theme(name=t["name"], slug=t["slug"], description=t.get("description", "")) for t in content["themes"]
     )

@@ -83,7 +83,7 @@ class KommunSelect(forms.Select):
     """A select of every kommun, its options written in Python.
 
     Django renders two templates per option; with the nation's 290 kommuner that took about 25 ms, most of the
-    filtered place list's time. The markup is the same as Django's (tests/surveys/test_place_list.py compares).
+    filtered place list's time. The markup is the same as Django's (tests/surveys/test_unsafe_place_list.py compares).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -100,7 +100,7 @@ class KommunSelect(forms.Select):
         return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], _attributes(widget["attrs"]), options)
 
 
-class PlaceFilterForm(forms.Form):
+class UnsafePlaceFilterForm(forms.Form):
     """The public list's filters: read from the query string; a value that is not a choice is ignored."""
 
     kommun = forms.ModelChoiceField(

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
-from surveys.views.places import REPORT_RATE
+from surveys.views.unsafe_places import REPORT_RATE
 
 pytestmark = pytest.mark.django_db
 

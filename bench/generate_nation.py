@@ -1,10 +1,12 @@
+"""`python -m bench generate_nation`: the synthetic nation (bench/synthetic.py) in the current database."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from promises.synthetic import NationSize, nation_generate
+from bench.synthetic import NationSize, nation_generate
 
 
 class Command(BaseCommand):

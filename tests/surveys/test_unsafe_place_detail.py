@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from surveys.models import Moderation, UnsafePlace
 from tests.factories import make_activity, make_focus_area, make_period
-from tests.surveys.test_place_list import make_place, map_data
+from tests.surveys.test_unsafe_place_list import make_place, map_data
 
 pytestmark = pytest.mark.django_db
 

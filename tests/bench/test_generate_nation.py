@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from bench import generate_nation
+from bench.synthetic import SYNTHETIC_SOURCE, NationSize, nation_generate
 from portal.models import Municipality
 from promises.models import Activity, ActivityReport, FollowUp, PromisePeriod, Publication
-from promises.synthetic import SYNTHETIC_SOURCE, NationSize, nation_generate
 from surveys.models import Answer, Response
 
 TODAY = date(2026, 11, 22)
@@ -77,8 +78,8 @@ def test_generated_rows_pass_the_models_own_validation():
 
 @pytest.mark.django_db
 def test_command_refuses_a_second_nation_and_impossible_sizes():
-    call_command("generate_nation", kommuner=3, years=2, responses=10)
+    call_command(generate_nation.Command(), kommuner=3, years=2, responses=10)
     with pytest.raises(CommandError, match="redan"):
-        call_command("generate_nation", kommuner=3, years=2, responses=10)
+        call_command(generate_nation.Command(), kommuner=3, years=2, responses=10)
     with pytest.raises(CommandError):
-        call_command("generate_nation", kommuner=0)
+        call_command(generate_nation.Command(), kommuner=0)

@@ -1,0 +1,1 @@
+"""Benchmarks and the tooling they need (the synthetic nation); never imported by portal, surveys or promises."""

@@ -1,0 +1,1 @@
+"""Forms of the surveys app, one module per area (as surveys/views/ and surveys/admin/)."""
