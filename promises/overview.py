@@ -48,6 +48,7 @@ from promises.models import (
     PromisePeriod,
     Publication,
     Theme,
+    years_label,
 )
 from promises.timeline import activity_timeline, latest_report, period_years
 
@@ -297,11 +298,7 @@ class NationalOverview:
 
     @property
     def years_label(self):
-        if not self.years:
-            return ""
-        if len(self.years) == 1:
-            return str(self.years[0])
-        return f"{self.years[0]}–{self.years[-1]}"
+        return years_label(self.years[0], self.years[-1]) if self.years else ""
 
     @property
     def deadline(self):
@@ -338,8 +335,8 @@ def national_overview(*, today):
     total = FollowUpFigures()
     by_county = defaultdict(lambda: defaultdict(list))
     for municipality in municipalities:
-        municipality.in_force_years = _years_label(municipality.in_force_start, municipality.in_force_end)
-        municipality.latest_years = _years_label(municipality.latest_start, municipality.latest_end)
+        municipality.in_force_years = years_label(municipality.in_force_start, municipality.in_force_end)
+        municipality.latest_years = years_label(municipality.latest_start, municipality.latest_end)
         municipality.figures = figures.get(municipality.pk, FollowUpFigures())
         total.add(municipality.figures)
         by_county[municipality.county][municipality.police_area].append(municipality)
@@ -368,12 +365,6 @@ def national_overview(*, today):
     )
 
 
-def _years_label(start, end):
-    if start is None:
-        return None
-    return str(start) if start == end else f"{start}–{end}"
-
-
 # --- One theme across kommuner ---
 
 
@@ -386,7 +377,7 @@ class PeriodRef:
 
     @property
     def years_label(self):
-        return _years_label(self.start_year, self.end_year)
+        return years_label(self.start_year, self.end_year)
 
 
 @dataclass
