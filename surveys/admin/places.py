@@ -1,13 +1,12 @@
 """Admin for places."""
 
 from django.contrib import admin, messages
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 
 from promises.admin_mixins import ScopedAdmin
 from promises.invalidation import municipalities_changed
+from surveys.admin.links import activity_links
 from surveys.models import Moderation, UnsafePlace
 from surveys.place_forms import UnsafePlaceAdminForm
 
@@ -97,21 +96,7 @@ class UnsafePlaceAdmin(ScopedAdmin):
         activities = list(obj.activities.select_related("focus_area__period__municipality")) if obj.pk else []
         if not activities:
             return gettext_lazy("Ingen aktivitet är kopplad till platsen ännu.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:promises_activity_change", args=[activity.pk]),
-                        activity,
-                        activity.focus_area.period,
-                    )
-                    for activity in activities
-                ),
-            ),
-        )
+        return activity_links(activities)
 
     def _moderate(self, request, queryset, moderation):
         # The action's queryset comes from get_queryset(): rows outside the user's kommuner are never touched.
