@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content demo-accounts bench bench-documents reliability lint format clean
+.PHONY: run test install install-test migrate content demo-accounts bench bench-documents reliability lint check format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ messages: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Fails when a model changed without its migration; writes nothing.
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-test
 	$(BIN)/ruff check --fix .

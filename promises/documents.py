@@ -7,6 +7,7 @@ names the stored file, so an unchanged document is served from storage and a cha
 import difflib
 import hashlib
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,9 +16,64 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
 
 STATIC_PREFIX = "/static/"
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What the head of a printable document says (templates/includes/_document_header.html draws it)."""
+
+    link_text: str  # beside the QR code, before the short link
+    kicker: str  # the kind of document, above the title
+    title: str
+    parties: list  # names, written "A, B och C"
+    meta: list  # short facts, written one after the other with " · " between
+
+
+def _day(value):
+    # As the template filter |date:"j F Y" writes it, in local time.
+    return date_filter(template_localtime(value), "j F Y")
+
+
+def period_document_header(period, signing_parties):
+    municipality = period.municipality
+    police_area = municipality.police_area
+    return DocumentHeader(
+        link_text=_("Följ löftena och vad som blev gjort varje år:"),
+        kicker=_("Medborgarlöfte"),
+        title=period.display_title,
+        parties=[party.name for party in signing_parties],
+        meta=[
+            municipality.official_name,
+            f"{police_area.name}, {police_area.region}" if police_area.region else police_area.name,
+            _("Gäller %(years)s") % {"years": period.years_label},
+        ],
+    )
+
+
+def follow_up_report_header(follow_up):
+    period = follow_up.period
+    municipality = period.municipality
+    meta = [_("Publicerad %(published)s") % {"published": _day(follow_up.published_on)}]
+    if follow_up.municipality_approved_at:
+        meta.append(_("godkänd av kommunen %(date)s") % {"date": _day(follow_up.municipality_approved_at)})
+    if follow_up.police_approved_at:
+        meta.append(_("godkänd av polisen %(date)s") % {"date": _day(follow_up.police_approved_at)})
+    if follow_up.updated_after_publication:
+        meta.append(_("uppdaterad %(date)s") % {"date": _day(follow_up.content_updated_at)})
+    return DocumentHeader(
+        link_text=_("Uppföljningen och löftena finns på:"),
+        kicker=_("Årlig uppföljning av medborgarlöfte"),
+        title=_("Uppföljning %(year)s av medborgarlöftena %(years)s")
+        % {"year": follow_up.year, "years": period.years_label},
+        parties=[municipality.official_name, municipality.police_area.name],
+        meta=meta,
+    )
 
 
 def period_document_text(period):

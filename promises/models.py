@@ -154,6 +154,13 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", _("Publicerad")
 
 
+def years_label(start, end):
+    """A period's years as written everywhere: "2024–2026", or "2024" for one year; None without a start."""
+    if start is None:
+        return None
+    return str(start) if start == end else f"{start}–{end}"
+
+
 def signed_original_path(instance, filename):
     # A generated name: the uploader's file name is neither trusted nor needed.
     return f"undertecknade/{uuid.uuid4().hex}.pdf"
@@ -372,9 +379,7 @@ class PromisePeriod(Versioned, Approvable, models.Model):
 
     @property
     def years_label(self):
-        if self.start_year == self.end_year:
-            return str(self.start_year)
-        return f"{self.start_year}–{self.end_year}"
+        return years_label(self.start_year, self.end_year)
 
     @property
     def display_title(self):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
+from portal.charts import Bar, BarChart
 from portal.localized import localized
 from portal.models import Municipality
 from promises.models import (
@@ -48,6 +49,7 @@ from promises.models import (
     PromisePeriod,
     Publication,
     Theme,
+    years_label,
 )
 from promises.timeline import activity_timeline, latest_report, period_years
 
@@ -114,48 +116,24 @@ def municipalities_in_force_count(*, today):
 
 # --- Bar chart of themes (drawn on the server as SVG, with the same numbers in a table beside it) ---
 
-CHART_ROW_HEIGHT = 52
-CHART_LABEL_BASELINE = 18
-CHART_BAR_TOP = 26
-CHART_BAR_HEIGHT = 18
-CHART_VALUE_INSIDE_FROM = 80  # beyond this share of the width the number is written inside the bar
 
-
-@dataclass
-class ThemeChart:
-    """Bars for the number of kommuner addressing each theme, out of the kommuner with a promise in force."""
-
-    themes: list
-    total: int  # kommuner with a promise in force: the full width of a bar
-
-    @property
-    def height(self):
-        return CHART_ROW_HEIGHT * len(self.themes)
-
-    @property
-    def rows(self):
-        for index, theme in enumerate(self.themes):
-            top = index * CHART_ROW_HEIGHT
-            count = theme.current_municipalities
-            width = round(100 * count / self.total) if self.total else 0
-            yield {
-                "label": localized(theme, "name"),
-                "count": count,
-                "label_y": top + CHART_LABEL_BASELINE,
-                "bar_y": top + CHART_BAR_TOP,
-                "text_y": top + CHART_BAR_TOP + CHART_BAR_HEIGHT - 4,
-                "width": width,
-                "value_inside": width >= CHART_VALUE_INSIDE_FROM,
-            }
-
-    @property
-    def summary(self):
-        """The chart in one sentence, for its accessible name."""
-        parts = "; ".join(f"{localized(theme, 'name')} {theme.current_municipalities}" for theme in self.themes)
-        return _("Stapeldiagram, antal kommuner av %(total)s med ett medborgarlöfte som gäller i år: %(parts)s.") % {
-            "total": self.total,
-            "parts": parts,
-        }
+def theme_chart(*, themes, total):
+    """Bars for the number of kommuner addressing each theme, out of `total`, the kommuner with a promise in force
+    (the full width of a bar)."""
+    bars = [
+        Bar(
+            label=localized(theme, "name"),
+            value=str(theme.current_municipalities),
+            width=round(100 * theme.current_municipalities / total) if total else 0,
+        )
+        for theme in themes
+    ]
+    parts = "; ".join(f"{localized(theme, 'name')} {theme.current_municipalities}" for theme in themes)
+    summary = _("Stapeldiagram, antal kommuner av %(total)s med ett medborgarlöfte som gäller i år: %(parts)s.") % {
+        "total": total,
+        "parts": parts,
+    }
+    return BarChart(bars=bars, summary=summary, title_id="temadiagram")
 
 
 # --- Follow-up in time, per kommun ---
@@ -293,15 +271,11 @@ class NationalOverview:
 
     @property
     def chart(self):
-        return ThemeChart(themes=self.themes, total=self.in_force_count)
+        return theme_chart(themes=self.themes, total=self.in_force_count)
 
     @property
     def years_label(self):
-        if not self.years:
-            return ""
-        if len(self.years) == 1:
-            return str(self.years[0])
-        return f"{self.years[0]}–{self.years[-1]}"
+        return years_label(self.years[0], self.years[-1]) if self.years else ""
 
     @property
     def deadline(self):
@@ -338,8 +312,8 @@ def national_overview(*, today):
     total = FollowUpFigures()
     by_county = defaultdict(lambda: defaultdict(list))
     for municipality in municipalities:
-        municipality.in_force_years = _years_label(municipality.in_force_start, municipality.in_force_end)
-        municipality.latest_years = _years_label(municipality.latest_start, municipality.latest_end)
+        municipality.in_force_years = years_label(municipality.in_force_start, municipality.in_force_end)
+        municipality.latest_years = years_label(municipality.latest_start, municipality.latest_end)
         municipality.figures = figures.get(municipality.pk, FollowUpFigures())
         total.add(municipality.figures)
         by_county[municipality.county][municipality.police_area].append(municipality)
@@ -368,12 +342,6 @@ def national_overview(*, today):
     )
 
 
-def _years_label(start, end):
-    if start is None:
-        return None
-    return str(start) if start == end else f"{start}–{end}"
-
-
 # --- One theme across kommuner ---
 
 
@@ -386,7 +354,7 @@ class PeriodRef:
 
     @property
     def years_label(self):
-        return _years_label(self.start_year, self.end_year)
+        return years_label(self.start_year, self.end_year)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from portal.charts import Bar, BarChart
 from surveys.models import Answer, Question, SurveySection, TimeOfDay
 
 
@@ -76,14 +77,8 @@ def share(count, total):
     return round(100 * count / total)
 
 
-# Bar chart geometry, in CSS pixels: widths are percentages, so the chart follows the page's width.
-CHART_ROW_HEIGHT = 52
-CHART_LABEL_BASELINE = 18
-CHART_BAR_TOP = 26
-CHART_BAR_HEIGHT = 18
+# Longer labels are shortened in the chart; the table beside it has them in full.
 CHART_LABEL_LENGTH = 48
-# Beyond this share the number is written inside the end of the bar instead of after it.
-CHART_VALUE_INSIDE_FROM = 80
 
 
 @dataclass
@@ -129,23 +124,12 @@ class QuestionResult:
         return self.question.text
 
     @property
-    def chart_height(self):
-        return CHART_ROW_HEIGHT * len(self.rows)
-
-    @property
-    def chart_rows(self):
-        """Each row with its vertical position and, for shown counts, the bar's width."""
-        for index, row in enumerate(self.rows):
-            top = index * CHART_ROW_HEIGHT
-            width = row.share or 0
-            yield {
-                "row": row,
-                "label_y": top + CHART_LABEL_BASELINE,
-                "bar_y": top + CHART_BAR_TOP,
-                "text_y": top + CHART_BAR_TOP + CHART_BAR_HEIGHT - 4,
-                "width": width,
-                "value_inside": width >= CHART_VALUE_INSIDE_FROM,
-            }
+    def chart(self):
+        bars = [
+            Bar(label=row.chart_label, value=None if row.hidden else f"{row.share} %", width=row.share or 0)
+            for row in self.rows
+        ]
+        return BarChart(bars=bars, summary=self.summary, title_id=f"diagram-{self.question.pk}")
 
     @property
     def summary(self):

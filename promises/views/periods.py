@@ -9,7 +9,14 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 
 from portal.models import Municipality
-from promises.documents import period_document_text, qr_svg, stored_pdf, text_changes
+from promises.documents import (
+    follow_up_report_header,
+    period_document_header,
+    period_document_text,
+    qr_svg,
+    stored_pdf,
+    text_changes,
+)
 from promises.models import ActivityReport, FollowUp, Party, PromisePeriod
 from promises.timeline import annotate_period
 from surveys.models import Dialogue, Survey, UnsafePlace
@@ -90,11 +97,13 @@ DOCUMENT_LANGUAGE = "sv"
 
 def _period_document_context(request, period):
     parties = list(period.parties.all())
+    signing_parties = [party for party in parties if party.role == Party.Role.SIGNATORY]
     live_url = request.build_absolute_uri(period.get_absolute_url())
     return {
         "period": period,
         "municipality": period.municipality,
-        "signing_parties": [party for party in parties if party.role == Party.Role.SIGNATORY],
+        "header": period_document_header(period, signing_parties),
+        "signing_parties": signing_parties,
         "partners": [party for party in parties if party.role == Party.Role.PARTNER],
         "signatories": list(period.signatories.all()),
         "signed": bool(period.signed_on or period.signed_original),
@@ -198,7 +207,12 @@ def _follow_up_context(request, follow_up, focus_areas, *, document=False):
     }
     if document:
         live_url = request.build_absolute_uri(follow_up.get_absolute_url())
-        context.update(live_url=live_url, short_link=live_url.split("://", 1)[-1].rstrip("/"), qr=qr_svg(live_url))
+        context.update(
+            header=follow_up_report_header(follow_up),
+            live_url=live_url,
+            short_link=live_url.split("://", 1)[-1].rstrip("/"),
+            qr=qr_svg(live_url),
+        )
     return context
 
 

@@ -2,16 +2,15 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.admin_mixins import ScopedAdmin
 from portal.scoping import scope
+from surveys.admin.links import activity_links
 from surveys.models import Dialogue, Suggestion
 
 
@@ -115,19 +114,7 @@ class DialogueAdmin(ScopedAdmin):
         activities = obj.led_to_activities.select_related("focus_area__period__municipality") if obj.pk else []
         if not activities:
             return format_html("<p>{}</p><p class='help'>{}</p>", _("Inga aktiviteter är kopplade ännu."), help_text)
-        items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a> ({})</li>',
-            (
-                (
-                    reverse(admin_urlname(activity._meta, "change"), args=[activity.pk]),
-                    activity,
-                    activity.focus_area.period,
-                )
-                for activity in activities
-            ),
-        )
-        return format_html("<ul>{}</ul><p class='help'>{}</p>", items, help_text)
+        return format_html("{}<p class='help'>{}</p>", activity_links(activities), help_text)
 
 
 @admin.register(Suggestion)

@@ -1,14 +1,12 @@
 """Admin for unsafe places: moderation of residents' reports and places added by coordinators."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.admin_mixins import ScopedAdmin
 from portal.invalidation import municipalities_changed
+from surveys.admin.links import activity_links
 from surveys.forms.unsafe_places import UnsafePlaceAdminForm
 from surveys.models import Moderation, UnsafePlace
 
@@ -98,21 +96,7 @@ class UnsafePlaceAdmin(ScopedAdmin):
         activities = list(obj.activities.select_related("focus_area__period__municipality")) if obj.pk else []
         if not activities:
             return gettext_lazy("Ingen aktivitet är kopplad till platsen ännu.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse(admin_urlname(activity._meta, "change"), args=[activity.pk]),
-                        activity,
-                        activity.focus_area.period,
-                    )
-                    for activity in activities
-                ),
-            ),
-        )
+        return activity_links(activities)
 
     def _moderate(self, request, queryset, moderation):
         # The action's queryset comes from get_queryset(): rows outside the user's kommuner are never touched.

@@ -208,7 +208,13 @@ def test_unknown_kommun_is_not_found(resident, umea, method):
 
 
 def test_the_form_page_does_not_shadow_the_kommun_page(resident, umea):
-    assert resident.get("/umea/").status_code == 200
+    # surveys' URLs come before promises' in portal/urls.py: /umea/ must still reach the kommun page.
+    response = resident.get("/umea/")
+
+    assert response.status_code == 200
+    assert response.resolver_match.view_name == "municipality_detail"
+    assert "promises/municipality_detail.html" in [template.name for template in response.templates]
+    assert resident.get(form_url()).resolver_match.view_name == "suggestion_create"
 
 
 def test_form_page_query_count(resident, umea, django_assert_num_queries):
