@@ -8,7 +8,6 @@ The property is the same everywhere: whatever a visitor sends, the portal answer
 
 import datetime
 import hashlib
-import io
 import os
 import re
 import traceback
@@ -18,7 +17,6 @@ from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
@@ -40,6 +38,7 @@ from surveys.models import (
     TimeOfDay,
     UnsafePlace,
 )
+from tests import content_snapshot
 from tests.factories import blank_pdf
 
 # --- How many examples -------------------------------------------------------------------------------------------
@@ -110,8 +109,7 @@ def load_fuzz_content():
     Returns the valid values the strategies mix into their input, so that examples reach the views' real work and
     not only their 404s.
     """
-    call_command("load_content", with_examples=True, stdout=io.StringIO())
-    call_command("load_example_survey", stdout=io.StringIO())
+    content_snapshot.load("content and example survey")
     municipalities = list(Municipality.objects.order_by("name"))
     vindeln = Municipality.objects.get(slug="vindeln")
     umea = Municipality.objects.get(slug="umea")
