@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.models import Municipality
 from promises.models import PromisePeriod
 from surveys.models import Dialogue, Suggestion
-from tests.surveys.dialogue_factories import make_suggestion
+from tests.factories.dialogues import make_suggestion
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""make_<model>() helpers for the dialogue, suggestion and evidence-chain tests (see tests/factories.py)."""
+"""make_<model>() helpers for the dialogue, suggestion and evidence-chain tests (see tests/factories/__init__.py)."""
 
 import datetime
 import itertools
