@@ -5,7 +5,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from surveys.models import Dialogue, Moderation, Suggestion, Survey, UnsafePlace
-from tests.factories import make_municipality
+from tests.factories.portal import make_municipality
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _numbers = itertools.count(1)
