@@ -86,7 +86,7 @@ class Server:
             try:
                 urllib.request.urlopen(self.base + "/livez", timeout=1).read()
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a busy machine answers late
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn on {self.port} did not start")
 
