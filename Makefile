@@ -38,12 +38,10 @@ demo-accounts: content
 run: demo-accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb). Each test
-# module goes whole to one worker (--dist loadscope): what a module or class builds once (the synthetic nations,
-# the fuzz tests' data) is then built once per run, not again each time a worker comes back to the module.
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb).
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Every public page type under gunicorn with production settings, on SQLite and PostgreSQL, loaded with the
 # synthetic nation, beside the server's floor; writes docs/performance.md (bench/run.py; installs wrk with apt).
