@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from portal.models import Organisation
+from tests import content_snapshot
 from tests.factories import (
     make_coordinator,
     make_follow_up,
@@ -48,6 +49,25 @@ def _swedish_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def _content_snapshot(django_db_setup, django_db_blocker):
+    # Made before any test of the process asks for the content, on the empty database (tests/content_snapshot.py).
+    with django_db_blocker.unblock():
+        content_snapshot.snapshot()
+
+
+@pytest.fixture
+def content(_content_snapshot, db):
+    """The portal's real content with its example follow-ups, as `load_content --with-examples` loads it."""
+    content_snapshot.load("content")
+
+
+@pytest.fixture
+def content_and_example_survey(_content_snapshot, db):
+    """The real content with its example follow-ups and the example survey (`load_example_survey`)."""
+    content_snapshot.load("content and example survey")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ The property is the same everywhere: whatever a visitor sends, the portal answer
 
 import datetime
 import hashlib
-import io
 import os
 import re
 import traceback
@@ -18,7 +17,6 @@ from urllib.parse import quote
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone
@@ -40,6 +38,7 @@ from surveys.models import (
     TimeOfDay,
     UnsafePlace,
 )
+from tests import content_snapshot
 from tests.factories import blank_pdf
 
 # --- How many examples -------------------------------------------------------------------------------------------
@@ -47,6 +46,8 @@ from tests.factories import blank_pdf
 # CI runs the whole suite twice (SQLite and PostgreSQL) on two cores and must stay short, so each test names a
 # small number of examples for the ordinary run. HYPOTHESIS_PROFILE=thorough multiplies them, for a long run by
 # hand or at night: `HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest -p no:xdist tests/portal/test_fuzz_*`.
+# HYPOTHESIS_PROFILE=brief, which .ci/run sets for its second leg (PostgreSQL), runs a quarter of them: the first
+# leg has just fed the same views the full number, and what the database changes shows in a few examples.
 settings.register_profile(
     "fuzz",
     # A request that renders a PDF takes a second; timing is the benchmark's business, not this test's.
@@ -59,13 +60,17 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile("thorough", parent=settings.get_profile("fuzz"), phases=list(Phase))
-PROFILE = "thorough" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "fuzz"
-EXAMPLE_FACTOR = {"fuzz": 1, "thorough": 25}[PROFILE]
+settings.register_profile("brief", parent=settings.get_profile("fuzz"))
+EXAMPLE_FACTORS = {"fuzz": 1, "thorough": 25, "brief": 0.25}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "fuzz")
+if PROFILE not in EXAMPLE_FACTORS:
+    PROFILE = "fuzz"
+EXAMPLE_FACTOR = EXAMPLE_FACTORS[PROFILE]
 
 
 def fuzz_settings(examples):
-    """Settings for one fuzz test: its ordinary number of examples, times EXAMPLE_FACTOR in a thorough run."""
-    return settings(settings.get_profile(PROFILE), max_examples=examples * EXAMPLE_FACTOR)
+    """Settings for one fuzz test: its ordinary number of examples, times EXAMPLE_FACTOR (at least one)."""
+    return settings(settings.get_profile(PROFILE), max_examples=max(1, round(examples * EXAMPLE_FACTOR)))
 
 
 # --- Content ---------------------------------------------------------------------------------------------------------
@@ -110,8 +115,7 @@ def load_fuzz_content():
     Returns the valid values the strategies mix into their input, so that examples reach the views' real work and
     not only their 404s.
     """
-    call_command("load_content", with_examples=True, stdout=io.StringIO())
-    call_command("load_example_survey", stdout=io.StringIO())
+    content_snapshot.load("content and example survey")
     municipalities = list(Municipality.objects.order_by("name"))
     vindeln = Municipality.objects.get(slug="vindeln")
     umea = Municipality.objects.get(slug="umea")

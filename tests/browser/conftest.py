@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 # Playwright's sync API keeps an asyncio event loop running in the main thread for the whole session, and
 # Django refuses ORM calls while an event loop runs there (SynchronousOnlyOperation), even though nothing
@@ -153,14 +152,13 @@ def new_context(new_context):
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, content):
     """The live server's base URL, its database holding the portal's real content and example follow-ups.
 
     live_server runs in another thread, so the data must be committed: pytest-django gives every test that
     uses live_server a transactional database, emptied again after the test (the coordinators' group comes
     back through post_migrate, see promises/permissions.py).
     """
-    call_command("load_content", with_examples=True, verbosity=0)
     return live_server.url
 
 

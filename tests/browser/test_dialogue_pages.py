@@ -12,7 +12,7 @@ from promises.models import Activity, PromisePeriod
 from surveys.models import Dialogue, Suggestion
 from tests.browser.conftest import VIEWPORTS
 from tests.browser.test_accessibility import format_violations, heading_outline_problems
-from tests.surveys.dialogue_factories import make_unsafe_place
+from tests.factories.dialogues import make_unsafe_place
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from tests.browser.test_accessibility import (
     format_violations,
     heading_outline_problems,
 )
-from tests.surveys.survey_factories import make_question, make_responses, make_survey_with_every_kind
+from tests.factories.surveys import make_question, make_responses, make_survey_with_every_kind
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from portal.models import Municipality
 from surveys.forms.survey import field_name
 from surveys.models import Response, TimeOfDay
-from tests.surveys.survey_factories import make_survey_with_every_kind
+from tests.factories.surveys import make_survey_with_every_kind
 
 pytestmark = pytest.mark.browser
 

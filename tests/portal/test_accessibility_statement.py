@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 URL = "/tillganglighet/"
 
 
-@pytest.fixture(autouse=True)
-def _swedish_after_each_test():
-    # A request to /en/… leaves English active in this thread; the next test's reverse() must not inherit it.
-    yield
-    translation.deactivate()
-
-
 def content_of(client, url=URL):
     response = client.get(url)
     assert response.status_code == 200

@@ -8,7 +8,6 @@ file, which is what bin/backup reads in production.
 """
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -21,11 +20,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.db import connection
 
 from promises.models import PromisePeriod
 from promises.services import signed_original_record
+from tests import content_snapshot
 from tests.factories import blank_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -135,7 +134,7 @@ def fresh_database(tmp_path):
 @pytest.fixture
 def content():
     """The Västerbotten content with its example follow-ups, and a signed original uploaded for one period."""
-    call_command("load_content", with_examples=True, stdout=io.StringIO())
+    content_snapshot.load("content")
     period = PromisePeriod.objects.published().filter(municipality__slug="vindeln").order_by("-start_year").first()
     period.signed_original.save("undertecknat.pdf", ContentFile(blank_pdf()), save=True)
     signed_original_record(period=period)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 
 from portal.models import Municipality, PoliceArea
@@ -68,12 +67,6 @@ LEAKS_ALLOWED = {
 }
 
 
-@pytest.fixture
-def content(db):
-    call_command("load_content", with_examples=True, verbosity=0)
-    call_command("load_example_survey", verbosity=0)
-
-
 def proper_names():
     """Names of places, organisations and people: the same in both languages (WCAG 3.1.2 exempts them)."""
     names = [settings.SITE_NAME]
@@ -95,7 +88,7 @@ def resolve(path):
 
 
 @pytest.mark.parametrize(("path", "english"), PAGES, ids=PAGE_IDS)
-def test_every_public_page_answers_in_english_at_en(resident, content, path, english):
+def test_every_public_page_answers_in_english_at_en(resident, content_and_example_survey, path, english):
     path = resolve(path)
 
     response = resident.get("/en" + path)
@@ -114,7 +107,7 @@ def test_every_public_page_answers_in_english_at_en(resident, content, path, eng
         assert leaks == [], f'Swedish outside lang="sv" on /en{path}: {sorted(set(leaks))}'
 
 
-def test_not_found_page_answers_in_english_at_en(resident, content):
+def test_not_found_page_answers_in_english_at_en(resident, content_and_example_survey):
     response = resident.get("/en/finns-inte/")
 
     assert response.status_code == 404
@@ -124,14 +117,14 @@ def test_not_found_page_answers_in_english_at_en(resident, content):
     assert '<a href="/finns-inte/" hreflang="sv" lang="sv">Svenska</a>' in html
 
 
-def test_language_switcher_falls_back_to_the_home_page_for_an_address_no_page_has(resident, content):
+def test_language_switcher_falls_back_to_the_home_page_for_an_address_no_page_has(resident, content_and_example_survey):
     html = resident.get("/en/a/b/c/d/").content.decode()
 
     assert '<a href="/" hreflang="sv" lang="sv">Svenska</a>' in html
 
 
 @pytest.mark.parametrize(("path", "english"), PAGES, ids=PAGE_IDS)
-def test_every_public_page_stays_swedish_at_its_swedish_address(resident, content, path, english):
+def test_every_public_page_stays_swedish_at_its_swedish_address(resident, content_and_example_survey, path, english):
     path = resolve(path)
 
     response = resident.get(path)
@@ -143,7 +136,7 @@ def test_every_public_page_stays_swedish_at_its_swedish_address(resident, conten
     assert english not in html
 
 
-def test_language_switcher_links_to_the_same_page_in_the_other_language(resident, content):
+def test_language_switcher_links_to_the_same_page_in_the_other_language(resident, content_and_example_survey):
     swedish = resident.get("/vindeln/2023-2025/").content.decode()
     english = resident.get("/en/vindeln/2023-2025/").content.decode()
 
@@ -153,13 +146,13 @@ def test_language_switcher_links_to_the_same_page_in_the_other_language(resident
     assert ">English</a>" not in english and ">Svenska</a>" not in swedish
 
 
-def test_language_switcher_keeps_the_query_string(resident, content):
+def test_language_switcher_keeps_the_query_string(resident, content_and_example_survey):
     html = resident.get("/sok/?q=trafik").content.decode()
 
     assert '<a href="/en/sok/?q=trafik" hreflang="en" lang="en">English</a>' in html
 
 
-def test_pages_name_both_language_versions_with_hreflang(resident, content):
+def test_pages_name_both_language_versions_with_hreflang(resident, content_and_example_survey):
     html = resident.get("/en/umea/2021-2022/uppfoljning/2021/").content.decode()
 
     assert '<link rel="alternate" hreflang="sv" href="http://testserver/umea/2021-2022/uppfoljning/2021/">' in html
@@ -170,7 +163,7 @@ def test_pages_name_both_language_versions_with_hreflang(resident, content):
     assert 'class="site-name" href="/en/" lang="sv">' in html
 
 
-def test_swedish_stays_the_default_whatever_the_browser_asks_for(resident, content):
+def test_swedish_stays_the_default_whatever_the_browser_asks_for(resident, content_and_example_survey):
     response = resident.get("/vindeln/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
     assert response.status_code == 200  # no redirect to /en/
@@ -178,7 +171,7 @@ def test_swedish_stays_the_default_whatever_the_browser_asks_for(resident, conte
     assert response["Content-Language"] == "sv"
 
 
-def test_a_language_cookie_does_not_change_the_swedish_address_either(resident, content):
+def test_a_language_cookie_does_not_change_the_swedish_address_either(resident, content_and_example_survey):
     resident.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = resident.get("/")
@@ -187,7 +180,7 @@ def test_a_language_cookie_does_not_change_the_swedish_address_either(resident, 
 
 
 @pytest.mark.parametrize("path", ["/", "/en/", "/vindeln/2023-2025/", "/en/vindeln/2023-2025/", "/sitemap.xml"])
-def test_responses_do_not_vary_on_accept_language(resident, content, path):
+def test_responses_do_not_vary_on_accept_language(resident, content_and_example_survey, path):
     # One address is one page, so a shared cache keeps one copy per address, not one per browser language.
     response = resident.get(path, HTTP_ACCEPT_LANGUAGE="en")
 

@@ -14,8 +14,8 @@ from promises.models import Activity, FollowUp, Publication, Theme
 from surveys.models import Moderation, UnsafePlace
 from tests.admin_forms import admin_form_data
 from tests.factories import make_theme
-from tests.surveys.dialogue_factories import make_dialogue, make_unsafe_place
-from tests.surveys.survey_factories import make_response, make_survey
+from tests.factories.dialogues import make_dialogue, make_unsafe_place
+from tests.factories.surveys import make_response, make_survey
 
 pytestmark = pytest.mark.django_db
 

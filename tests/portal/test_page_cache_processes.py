@@ -10,7 +10,9 @@ import html
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,11 +22,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 # A database of its own per pytest-xdist worker (gw0, gw1 …): each test empties it.
 WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - WORKER % 8}")
+# Only so that pytest-django makes the test database, which migrated_database copies: the servers use their own.
+pytestmark = pytest.mark.django_db
 PASSWORD = "ett-långt-lösenord-123"
 PERIOD = "/vindeln/2023-2025/"
 DRAFT = PERIOD + "uppfoljning/2024/"
@@ -81,7 +86,7 @@ class Server:
             try:
                 urllib.request.urlopen(self.base + "/livez", timeout=1).read()
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a busy machine answers late
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn on {self.port} did not start")
 
@@ -121,10 +126,33 @@ class Server:
         return self.opener.open(request, timeout=30).read().decode()
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A migrated SQLite file, made once per process; each test works on a copy.
+
+    On SQLite it is a copy of the test database that pytest-django has already migrated (the servers run in other
+    processes, so they need a file); on PostgreSQL, `manage.py migrate` into a file, once.
+    """
+    path = tmp_path_factory.mktemp("migrated") / "portal.sqlite3"
+    if connection.vendor == "sqlite":
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            connection.connection.backup(target)
+            target.close()
+    else:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+        )
+    return path
+
+
 @pytest.fixture
-def two_servers(tmp_path):
+def two_servers(tmp_path, migrated_database):
     redis_client = _redis()
     redis_client.flushdb()
+    shutil.copyfile(migrated_database, tmp_path / "portal.sqlite3")
     env = {
         **os.environ,
         "DEBUG": "true",
@@ -141,7 +169,6 @@ def two_servers(tmp_path):
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True
         ).stdout
 
-    manage("migrate", "--noinput", "-v0")
     draft_pk = int(manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n" + SETUP).strip().splitlines()[-1])
     servers = [Server(env), Server(env)]
     try:

@@ -16,13 +16,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = "<script>alert('x')</script> & ]]> \"citat\""
 
 
-@pytest.fixture(autouse=True)
-def _swedish_after_each_test():
-    # A request to /en/… leaves English active in this thread; the next test's reverse() must not inherit it.
-    yield
-    translation.deactivate()
-
-
 def parse(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/atom+xml; charset=utf-8"

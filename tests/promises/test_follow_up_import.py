@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from promises.models import ActivityReport, FollowUp, Publication, ReportStatus
 from promises.open_data.fields import FIELD_NAMES
@@ -18,12 +18,6 @@ from tests.factories import make_report
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/promises/followup/importera/"
-
-
-@pytest.fixture(autouse=True)
-def _swedish_addresses():
-    with translation.override("sv"):
-        yield
 
 
 @pytest.fixture

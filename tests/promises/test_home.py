@@ -13,7 +13,7 @@ from tests.factories import (
     make_period,
     make_police_area,
 )
-from tests.surveys.dialogue_factories import make_dialogue
+from tests.factories.dialogues import make_dialogue
 
 pytestmark = pytest.mark.django_db
 

@@ -231,7 +231,7 @@ def test_follow_up_without_english_says_it_is_swedish_only(resident):
 
 
 def test_home_marks_swedish_dialogue_titles_on_the_english_page(resident):
-    from tests.surveys.dialogue_factories import make_dialogue
+    from tests.factories.dialogues import make_dialogue
 
     make_dialogue(title="Trygghetsvandring i centrum", starts_at=timezone.now() + datetime.timedelta(days=7))
 

@@ -16,7 +16,7 @@ from tests.factories import (
     make_period,
     make_report,
 )
-from tests.surveys.dialogue_factories import make_dialogue, make_survey, make_unsafe_place
+from tests.factories.dialogues import make_dialogue, make_survey, make_unsafe_place
 
 pytestmark = pytest.mark.django_db
 

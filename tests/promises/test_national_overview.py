@@ -18,8 +18,7 @@ from tests.factories import (
     make_report,
     make_theme,
 )
-from tests.promises.compare_factories import (
-    _swedish_after_each_test,  # noqa: F401 (an autouse fixture)
+from tests.factories.compare import (
     make_kommuner_with_follow_ups,
     make_themed_period,
     this_year,

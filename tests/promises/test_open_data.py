@@ -5,20 +5,12 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django.utils.text import capfirst
 
 from promises.open_data import fields
 from tests.factories import make_full_period, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _swedish_addresses():
-    # A request to /en/… leaves English active in the test thread, and reverse() would then give /en/ paths.
-    with translation.override("sv"):
-        yield
 
 
 def page(client, prefix=""):

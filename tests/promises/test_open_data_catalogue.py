@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import make_full_period, make_municipality, make_period
 
@@ -28,12 +27,6 @@ RESOURCE = f"{{{NS['rdf']}}}resource"
 DATATYPE = f"{{{NS['rdf']}}}datatype"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
-
-
-@pytest.fixture(autouse=True)
-def _swedish_addresses():
-    with translation.override("sv"):
-        yield
 
 
 def catalogue(client):

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from promises.models import ReportStatus
 from promises.open_data import export, fields
@@ -21,13 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _swedish_addresses():
-    # A request to /en/… leaves English active in the test thread, and reverse() would then give /en/ paths.
-    with translation.override("sv"):
-        yield
 
 
 def content(response):

@@ -11,7 +11,7 @@ from promises.models import Activity, PromisePeriod
 from surveys.models import Moderation
 from tests.admin_forms import admin_form_data
 from tests.factories import make_activity, make_focus_area, make_full_period, make_municipality, make_period
-from tests.surveys.dialogue_factories import make_dialogue, make_survey, make_unsafe_place, stockholm
+from tests.factories.dialogues import make_dialogue, make_survey, make_unsafe_place, stockholm
 
 pytestmark = pytest.mark.django_db
 

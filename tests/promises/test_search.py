@@ -27,7 +27,7 @@ from tests.factories import (
     make_period,
     make_report,
 )
-from tests.surveys.dialogue_factories import make_dialogue, stockholm
+from tests.factories.dialogues import make_dialogue, stockholm
 
 URL = "/sok/"
 

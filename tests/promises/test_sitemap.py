@@ -20,13 +20,6 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 BASE = "http://testserver"
 
 
-@pytest.fixture(autouse=True)
-def _swedish_after_each_test():
-    # A request to /en/… leaves English active in this thread; the next test's reverse() must not inherit it.
-    yield
-    translation.deactivate()
-
-
 def get_xml(client, url):
     response = client.get(url)
     assert response.status_code == 200, url

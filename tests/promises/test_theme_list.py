@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_municipality, make_theme
-from tests.promises.compare_factories import (
-    _swedish_after_each_test,  # noqa: F401 (an autouse fixture)
+from tests.factories.compare import (
     make_kommuner_with_follow_ups,
     make_themed_period,
     this_year,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tests.factories import make_municipality
-from tests.surveys.dialogue_factories import make_dialogue, stockholm
+from tests.factories.dialogues import make_dialogue, stockholm
 
 pytestmark = pytest.mark.django_db
 

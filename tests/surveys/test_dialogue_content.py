@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from promises import content_loader
 from surveys.models import Dialogue
-from tests.surveys.dialogue_factories import STOCKHOLM, stockholm
+from tests.factories.dialogues import STOCKHOLM, stockholm
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from promises.models import Publication
 from surveys.models import Dialogue
 from tests.factories import make_activity, make_focus_area, make_municipality, make_period
-from tests.surveys.dialogue_factories import make_dialogue, stockholm
+from tests.factories.dialogues import make_dialogue, stockholm
 
 pytestmark = pytest.mark.django_db
 

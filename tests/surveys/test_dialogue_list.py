@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from surveys.models import Dialogue
 from tests.factories import make_municipality
-from tests.surveys.dialogue_factories import make_dialogue
+from tests.factories.dialogues import make_dialogue
 
 pytestmark = pytest.mark.django_db
 

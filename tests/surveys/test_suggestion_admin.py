@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from surveys.models import Suggestion
-from tests.surveys.dialogue_factories import make_suggestion
+from tests.factories.dialogues import make_suggestion
 
 pytestmark = pytest.mark.django_db
 

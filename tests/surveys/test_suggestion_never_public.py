@@ -1,13 +1,12 @@
 """A suggestion is read by coordinators only: no public page shows it, whatever its state."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from portal.models import Municipality
 from promises.models import PromisePeriod
 from surveys.models import Dialogue, Suggestion
-from tests.surveys.dialogue_factories import make_suggestion
+from tests.factories.dialogues import make_suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +14,7 @@ SECRET = "Hemlig synpunkt om grannen på Storgatan 12"
 
 
 @pytest.fixture
-def content():
-    call_command("load_content", with_examples=True, verbosity=0)
+def umea(content):
     umea = Municipality.objects.get(slug="umea")
     for state in Suggestion.State.values:
         make_suggestion(municipality=umea, text=f"{SECRET} ({state})", state=state)
@@ -40,8 +38,8 @@ def public_urls(umea):
     return urls
 
 
-def test_no_public_page_shows_a_suggestion(resident, content):
-    for url in public_urls(content):
+def test_no_public_page_shows_a_suggestion(resident, umea):
+    for url in public_urls(umea):
         response = resident.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.content.decode(), url

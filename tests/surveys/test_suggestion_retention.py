@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from surveys.models import Suggestion
-from tests.surveys.dialogue_factories import make_suggestion
+from tests.factories.dialogues import make_suggestion
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
 from tests.admin_forms import admin_form_data
-from tests.surveys.survey_factories import (
+from tests.factories.surveys import (
     choice_of,
     make_closed_survey,
     make_question,

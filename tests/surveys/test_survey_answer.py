@@ -16,7 +16,7 @@ from surveys.forms.survey import HONEYPOT_FIELD, TEXT_MAX_LENGTH, field_name
 from surveys.models import Answer, Question, Response, TimeOfDay
 from surveys.services import response_submit
 from tests.factories import make_municipality
-from tests.surveys.survey_factories import (
+from tests.factories.surveys import (
     answer_data,
     choice_of,
     make_question,

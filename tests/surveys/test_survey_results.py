@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Question, TimeOfDay
-from tests.surveys.survey_factories import (
+from tests.factories.surveys import (
     choice_of,
     make_closed_survey,
     make_question,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from surveys.forms.unsafe_places import UnsafePlaceFilterForm
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
 from tests.factories import make_activity, make_focus_area, make_municipality, make_period
-from tests.surveys.dialogue_factories import make_unsafe_place
+from tests.factories.dialogues import make_unsafe_place
 
 pytestmark = pytest.mark.django_db
 

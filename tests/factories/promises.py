@@ -1,14 +1,13 @@
-"""Plain make_<model>() helpers: every argument has a sensible default and can be overridden by keyword."""
+"""make_<model>() helpers for promises: themes, periods with their parties and signatories, focus areas,
+activities, follow-ups and their reports; and a blank PDF for the signed originals."""
 
 import datetime
 import io
 import itertools
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from portal.models import Coordinator, Municipality, Organisation, PoliceArea
 from promises.models import (
     Activity,
     ActivityReport,
@@ -21,27 +20,9 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from tests.factories.portal import make_municipality
 
 _numbers = itertools.count(1)
-
-
-def make_police_area(**fields):
-    n = next(_numbers)
-    fields.setdefault("name", f"Lokalpolisområde Test {n}")
-    fields.setdefault("region", "Polisregion Nord")
-    return PoliceArea.objects.create(**fields)
-
-
-def make_municipality(**fields):
-    n = next(_numbers)
-    fields.setdefault("name", f"Testby {n}")
-    fields.setdefault("official_name", f"{fields['name']} kommun")
-    fields.setdefault("slug", f"testby-{n}")
-    fields.setdefault("code", f"{9000 + n % 1000:04d}")
-    fields.setdefault("county", "Västerbottens län")
-    if "police_area" not in fields:
-        fields["police_area"] = make_police_area()
-    return Municipality.objects.create(**fields)
 
 
 def make_theme(**fields):
@@ -129,22 +110,6 @@ def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **field
         for activity in all_activities:
             make_report(follow_up, activity)
     return period
-
-
-def make_user(**fields):
-    n = next(_numbers)
-    fields.setdefault("username", f"person-{n}")
-    password = fields.pop("password", "ett-långt-lösenord-123")
-    user = get_user_model().objects.create_user(**fields)
-    user.set_password(password)
-    user.save()
-    return user
-
-
-def make_coordinator(municipalities, organisation=Organisation.MUNICIPALITY, **user_fields):
-    coordinator = Coordinator.objects.create(user=make_user(**user_fields), organisation=organisation)
-    coordinator.municipalities.set(municipalities)
-    return coordinator
 
 
 def blank_pdf():

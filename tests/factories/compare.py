@@ -2,8 +2,7 @@
 
 import datetime
 
-import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from promises.models import Publication
 from tests.factories import (
@@ -19,13 +18,6 @@ from tests.factories import (
 
 def this_year():
     return timezone.localdate().year
-
-
-@pytest.fixture(autouse=True)
-def _swedish_after_each_test():
-    # A request to /en/… leaves English active in this thread; the next test's reverse() must not inherit it.
-    yield
-    translation.deactivate()
 
 
 def make_themed_period(

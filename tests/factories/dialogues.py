@@ -1,11 +1,11 @@
-"""make_<model>() helpers for the dialogue, suggestion and evidence-chain tests (see tests/factories.py)."""
+"""make_<model>() helpers for the dialogue, suggestion and evidence-chain tests (see tests/factories/__init__.py)."""
 
 import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
 from surveys.models import Dialogue, Moderation, Suggestion, Survey, UnsafePlace
-from tests.factories import make_municipality
+from tests.factories.portal import make_municipality
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 _numbers = itertools.count(1)

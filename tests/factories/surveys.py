@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from surveys.forms.survey import HONEYPOT_FIELD, field_name
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
-from tests.factories import make_municipality
+from tests.factories.portal import make_municipality
 
 _numbers = itertools.count(1)
 
