@@ -28,4 +28,5 @@ urlpatterns += i18n_patterns(
 # Swedish error pages; a database outage becomes a static 503 wherever in the request it shows (portal/errors.py).
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
 handler500 = "portal.errors.server_error"

@@ -12,6 +12,7 @@ import logging
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, ProgrammingError, connections
 from django.http import HttpResponse
 from django.test import Client
@@ -203,6 +204,17 @@ def test_not_found_needs_no_database(anonymous):
     assert response.status_code == 404
     assert "Sidan finns inte" in response.content.decode()
     assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+
+
+@pytest.mark.parametrize("path", ["/finns/inte/alls/har/", "/en/\N{PILE OF POO}/synpunkt/"])
+def test_form_post_with_an_unreadable_body_to_an_unknown_address_is_not_found(db, path):
+    # A multipart post without a boundary: Django's 404 view reads the form for its CSRF check (found by fuzzing).
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    # The check reads the form only when there is a token cookie to compare it with.
+    client.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32
+    response = client.generic("POST", path, b"text=hej", content_type="multipart/form-data")
+    assert response.status_code == 404
+    assert "404.html" in [t.name for t in response.templates]
 
 
 def test_not_found_renders_while_the_database_is_down(anonymous, database_down):
