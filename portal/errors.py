@@ -21,17 +21,16 @@ a WARNING at most every OUTAGE_REMINDER_SECONDS says how many requests were answ
 afterwards logs that the database is back. An outage under load must not write a traceback per request.
 """
 
-import contextlib
 import logging
 import sys
 import threading
 import time
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.signals import connection_created
-from django.http import HttpResponse
+from django.http import HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
@@ -170,17 +169,23 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+# What reading a form body can raise: a body Django cannot parse (no multipart boundary, a urlencoded body in
+# another charset) or will not (too many fields or files, too large), or one the client never finished sending.
+UNREADABLE_BODY = (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError)
+
+
 def page_not_found(request, exception):
     """handler404: Django's page, which a form post with an unreadable body must not turn into a 500.
 
-    Django's 404 view checks the CSRF token (requires_csrf_token), which reads the form; a multipart body without a
-    boundary raises there, outside the handling that makes it a 400 on a real page. Reading the form first lets
-    Django mark the body unreadable, so the check sees an empty form and the visitor gets the 404 the address
-    deserves (found by tests/portal/test_fuzz_public_forms.py).
+    Django's 404 view checks the CSRF token (requires_csrf_token), which reads the form, outside the handling that
+    makes an unreadable body a 400 on a real page. Reading it here first, and treating a body that cannot be read
+    as an empty form, gives the visitor the 404 the address deserves (found by tests/portal/test_fuzz_public_forms.py).
     """
     if request.method == "POST":
-        with contextlib.suppress(MultiPartParserError):
+        try:
             request.POST  # noqa: B018
+        except UNREADABLE_BODY:
+            request._mark_post_parse_error()
     return defaults.page_not_found(request, exception)
 
 

@@ -207,12 +207,23 @@ def test_not_found_needs_no_database(anonymous):
 
 
 @pytest.mark.parametrize("path", ["/finns/inte/alls/har/", "/en/\N{PILE OF POO}/synpunkt/"])
-def test_form_post_with_an_unreadable_body_to_an_unknown_address_is_not_found(db, path):
-    # A multipart post without a boundary: Django's 404 view reads the form for its CSRF check (found by fuzzing).
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    # The check reads the form only when there is a token cookie to compare it with.
-    client.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32
-    response = client.generic("POST", path, b"text=hej", content_type="multipart/form-data")
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("multipart/form-data", b"text=hej"),  # no boundary
+        ("application/x-www-form-urlencoded; charset=latin-1", "text=h\xe4j".encode("latin-1")),
+    ],
+)
+@pytest.mark.parametrize("with_csrf_cookie", [True, False])
+def test_form_post_with_an_unreadable_body_to_an_unknown_address_is_not_found(
+    db, path, content_type, body, with_csrf_cookie
+):
+    # Django's 404 view reads the form for its CSRF check (found by fuzzing).
+    client = Client(enforce_csrf_checks=with_csrf_cookie, raise_request_exception=False)
+    if with_csrf_cookie:
+        # The check reads the form only when there is a token cookie to compare it with.
+        client.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32
+    response = client.generic("POST", path, body, content_type=content_type)
     assert response.status_code == 404
     assert "404.html" in [t.name for t in response.templates]
 
