@@ -19,6 +19,10 @@ class PromisesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
 
+        from promises import versions
+
+        versions.connect()
+
         from portal.admin_site import register_todo
         from promises.admin.workflow import admin_todo
 

@@ -1,3 +1,4 @@
+import threading
 import uuid
 
 from django.conf import settings
@@ -56,12 +57,44 @@ class ApprovalState(models.TextChoices):
     PUBLISHED = "published", _("Publicerad")
 
 
+# Whether changes make content versions in this thread (promises/versions.py suspended() turns it off).
+versioning = threading.local()
+
+# Written only by the approval workflow (promises/services.py), never by a form, a history revert or an import:
+# Approvable.save() reloads them from the database unless the caller names them in update_fields.
+APPROVAL_FIELDS = (
+    "content_version",
+    "municipality_approved_at",
+    "municipality_approved_by",
+    "municipality_approved_version",
+    "police_approved_at",
+    "police_approved_by",
+    "police_approved_version",
+    "published_version",
+    "published_snapshot",
+    "content_updated_at",
+)
+
+
 class Approvable(models.Model):
     """Publication needs both organisations: the kommun's and the police's coordinator each approve.
 
-    The second approval publishes (promises/services.py). A change to the content before publication
-    withdraws both approvals; a change after it keeps the record public and is shown as an update.
+    An approval is of one content version: `content_version` goes up on every change to the record or to any of
+    its parts (promises/versions.py), and an approval counts only while the version it names is the current one.
+    The second approval of the same version publishes (promises/services.py) and keeps a snapshot of exactly what
+    was published, which the preview compares the next draft with. A change before publication also clears the
+    approvals; a change after it keeps the record public and is shown as an update.
     """
+
+    # The fields that make up what the public reads; a change to any of them is a new content version.
+    content_fields = ()
+
+    content_version = models.PositiveIntegerField(
+        _("innehållsversion"),
+        default=1,
+        editable=False,
+        help_text=_("Ökar vid varje ändring av innehållet eller dess delar. Ett godkännande gäller en version."),
+    )
 
     municipality_approved_at = models.DateTimeField(_("godkänd av kommunen"), null=True, blank=True)
     municipality_approved_by = models.ForeignKey(
@@ -72,6 +105,9 @@ class Approvable(models.Model):
         blank=True,
         related_name="+",
     )
+    municipality_approved_version = models.PositiveIntegerField(
+        _("version som kommunen godkände"), null=True, blank=True, editable=False
+    )
     police_approved_at = models.DateTimeField(_("godkänd av polisen"), null=True, blank=True)
     police_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,28 +117,87 @@ class Approvable(models.Model):
         blank=True,
         related_name="+",
     )
+    police_approved_version = models.PositiveIntegerField(
+        _("version som polisen godkände"), null=True, blank=True, editable=False
+    )
     content_updated_at = models.DateTimeField(
         _("innehållet senast ändrat"),
         null=True,
         blank=True,
         help_text=_("Visas för allmänheten när innehållet ändrats efter publiceringen."),
     )
+    published_version = models.PositiveIntegerField(_("publicerad version"), null=True, blank=True, editable=False)
+    published_snapshot = models.JSONField(
+        _("det publicerade innehållet"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Exakt det innehåll som båda parter godkände, för jämförelse med nästa utkast."),
+    )
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or update_fields is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().filter(pk=self.pk).first()
+            if current is not None:
+                self._keep_approval_fields(current)
+                if self.content_differs_from(current) and not getattr(versioning, "suspended", False):
+                    self._new_content_version(current)
+            return super().save(*args, **kwargs)
+
+    def _keep_approval_fields(self, current):
+        # Whatever the caller's copy says (a stale form, a historical record being reverted), the approvals and the
+        # version are the database's: only promises/services.py writes them, with update_fields.
+        for name in APPROVAL_FIELDS:
+            attname = self._meta.get_field(name).attname
+            setattr(self, attname, getattr(current, attname))
+
+    def content_differs_from(self, other):
+        for name in self.content_fields:
+            attname = self._meta.get_field(name).attname
+            if getattr(self, attname) != getattr(other, attname):
+                return True
+        return False
+
+    def _new_content_version(self, current):
+        self.content_version = current.content_version + 1
+        self.content_updated_at = timezone.now()
+        self._approvals_withdrawn = bool(
+            not self.is_published and (self.municipality_approved_at or self.police_approved_at)
+        )
+        if not self.is_published:
+            self.clear_approvals()
+
+    def clear_approvals(self):
+        self.municipality_approved_at = self.municipality_approved_by = self.municipality_approved_version = None
+        self.police_approved_at = self.police_approved_by = self.police_approved_version = None
+
     def approved_at(self, organisation):
+        """When the organisation approved the current version, or None."""
         if organisation == Organisation.MUNICIPALITY:
-            return self.municipality_approved_at
-        return self.police_approved_at
+            return self.municipality_approved_at if self.municipality_approval_counts else None
+        return self.police_approved_at if self.police_approval_counts else None
+
+    @property
+    def municipality_approval_counts(self):
+        return bool(self.municipality_approved_at) and self.municipality_approved_version == self.content_version
+
+    @property
+    def police_approval_counts(self):
+        return bool(self.police_approved_at) and self.police_approved_version == self.content_version
 
     @property
     def approval_state(self):
         if self.is_published:
             return ApprovalState.PUBLISHED
-        if self.municipality_approved_at and not self.police_approved_at:
+        if self.municipality_approval_counts and not self.police_approval_counts:
             return ApprovalState.AWAITING_POLICE
-        if self.police_approved_at and not self.municipality_approved_at:
+        if self.police_approval_counts and not self.municipality_approval_counts:
             return ApprovalState.AWAITING_MUNICIPALITY
         return ApprovalState.DRAFT
 
@@ -119,8 +214,11 @@ class Approvable(models.Model):
 def approval_state_q(state, prefix=""):
     """The filter for one approval state, for querysets and the admin's list filter."""
     published = Q(**{f"{prefix}publication": Publication.PUBLISHED})
-    municipality = Q(**{f"{prefix}municipality_approved_at__isnull": False})
-    police = Q(**{f"{prefix}police_approved_at__isnull": False})
+    version = models.F(f"{prefix}content_version")
+    municipality = Q(
+        **{f"{prefix}municipality_approved_at__isnull": False, f"{prefix}municipality_approved_version": version}
+    )
+    police = Q(**{f"{prefix}police_approved_at__isnull": False, f"{prefix}police_approved_version": version})
     return {
         ApprovalState.PUBLISHED: published,
         ApprovalState.AWAITING_POLICE: ~published & municipality & ~police,
@@ -242,6 +340,25 @@ class PromisePeriod(Versioned, Approvable, models.Model):
     """One kommun's medborgarlöfte for a span of years: the signed document and what it rests on."""
 
     municipality_path = "municipality"
+    # Its parts (parties, signatories, focus areas, activities) are versioned with it in promises/versions.py.
+    content_fields = (
+        "start_year",
+        "end_year",
+        "title",
+        "title_en",
+        "preamble",
+        "preamble_en",
+        "basis",
+        "basis_en",
+        "feedback",
+        "feedback_en",
+        "easy_read",
+        "extends",
+        "extension_note",
+        "signed_place",
+        "signed_on",
+        "signed_original",
+    )
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="promise_periods"
@@ -617,6 +734,17 @@ class Activity(Versioned, models.Model):
     added_in_extension = models.BooleanField(
         _("tillägg vid förlängning"), default=False, help_text=_("Lades till när perioden förlängdes.")
     )
+    # The seed documents say that activities are attached to each area during the period ("Till varje område
+    # kommer det kopplas aktiviteter"). Those are shown apart from the signed text, never mixed into it.
+    added_after_signing = models.BooleanField(
+        _("tillagd efter undertecknandet"),
+        default=False,
+        help_text=_(
+            "Aktiviteten ingår inte i det undertecknade dokumentet utan lades till under perioden. "
+            "Den visas för sig, märkt som tillagd."
+        ),
+    )
+    added_on = models.DateField(_("tillagd"), null=True, blank=True)
     carried_over_from = models.ForeignKey(
         "self",
         verbose_name=_("förs över från"),
@@ -655,6 +783,11 @@ class Activity(Versioned, models.Model):
                 condition=~Q(text=""),
                 name="activity_text_not_empty",
                 violation_error_message=_("Löftets text saknas."),
+            ),
+            models.CheckConstraint(
+                condition=Q(added_after_signing=False) | Q(added_on__isnull=False),
+                name="activity_added_after_signing_has_date",
+                violation_error_message=_("En aktivitet som lagts till efter undertecknandet behöver ett datum."),
             ),
             models.CheckConstraint(
                 condition=~Q(carried_over_from=models.F("pk")),
@@ -696,9 +829,11 @@ class FollowUpQuerySet(models.QuerySet):
 
 
 class FollowUp(Versioned, Approvable, models.Model):
-    """The yearly follow-up of one period: what was done for every activity that year."""
+    """The yearly follow-up of one period: what was done in every focus area and for every activity that year."""
 
     municipality_path = "period__municipality"
+    # Its reports are versioned with it in promises/versions.py.
+    content_fields = ("summary", "summary_en")
 
     period = models.ForeignKey(
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="follow_ups"
@@ -796,17 +931,9 @@ class ReportStatus(models.TextChoices):
         return (cls.DELAYED, cls.RENEGOTIATED, cls.STOPPED)
 
 
-class ActivityReport(models.Model):
-    """What came of one activity in one year's follow-up."""
+class Report(models.Model):
+    """What came of a focus area or an activity in one year: its status, what was done and what it led to."""
 
-    municipality_path = "follow_up__period__municipality"
-
-    follow_up = models.ForeignKey(
-        FollowUp, verbose_name=_("uppföljning"), on_delete=models.CASCADE, related_name="reports"
-    )
-    activity = models.ForeignKey(
-        Activity, verbose_name=_("aktivitet"), on_delete=models.CASCADE, related_name="reports"
-    )
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices)
     done = models.TextField(_("vad som gjordes"), blank=True)
     done_en = models.TextField(_("vad som gjordes, på engelska"), blank=True, help_text=EN_HELP)
@@ -820,10 +947,107 @@ class ActivityReport(models.Model):
         _("vad antalet avser"), max_length=100, blank=True, help_text=_("T.ex. ”trafikinsatser”.")
     )
     reason = models.TextField(
-        _("skäl"), blank=True, help_text=_("Krävs när aktiviteten är försenad, omförhandlad eller avbruten.")
+        _("skäl"), blank=True, help_text=_("Krävs när statusen är försenad, omförhandlad eller avbruten.")
     )
     reason_en = models.TextField(_("skäl på engelska"), blank=True, help_text=EN_HELP)
-    evidence_url = models.URLField(_("länk till underlag"), blank=True)
+    evidence_url = models.URLField(
+        _("länk till underlag"),
+        blank=True,
+        help_text=_("En sida eller ett dokument som visar resultatet, t.ex. en rapport eller statistik."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def needs_reason(self):
+        return self.status in ReportStatus.needing_reason()
+
+    @property
+    def is_empty(self):
+        """Nothing written yet: a report like this cannot be approved (promises/services.py)."""
+        return not self.done.strip()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.needs_reason and not self.reason.strip():
+            errors["reason"] = _("Ange ett skäl när statusen är försenad, omförhandlad eller avbruten.")
+        if self.count is not None and not self.count_label.strip():
+            errors["count_label"] = _("Skriv vad antalet avser, t.ex. ”trafikinsatser”.")
+        errors.update(self.clean_parent())
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_parent(self):
+        return {}
+
+
+def report_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=~Q(status__in=ReportStatus.needing_reason()) | ~Q(reason=""),
+            name=f"{prefix}_reason_when_required",
+            violation_error_message=_("Ange ett skäl när statusen är försenad, omförhandlad eller avbruten."),
+        ),
+        models.CheckConstraint(
+            condition=Q(count__isnull=True) | Q(count__gte=0),
+            name=f"{prefix}_count_not_negative",
+            violation_error_message=_("Antalet kan inte vara negativt."),
+        ),
+    ]
+
+
+class FocusAreaReport(Report):
+    """What came of one focus area in one year's follow-up: every area is followed up, with or without activities."""
+
+    municipality_path = "follow_up__period__municipality"
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("uppföljning"), on_delete=models.CASCADE, related_name="area_reports"
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.NOT_STARTED
+    )
+
+    history = HistoricalRecords(verbose_name=_("historik för områdesrapport"))
+
+    class Meta:
+        verbose_name = _("rapport för fokusområde")
+        verbose_name_plural = _("rapporter för fokusområden")
+        ordering = ["focus_area__order", "focus_area__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "focus_area"],
+                name="focus_area_report_one_per_follow_up",
+                violation_error_message=_("Fokusområdet har redan en rapport i den här uppföljningen."),
+            ),
+            *report_constraints("focus_area_report"),
+        ]
+
+    def __str__(self):
+        return f"{self.focus_area} ({self.follow_up.year}): {self.get_status_display()}"
+
+    def clean_parent(self):
+        if self.follow_up_id and self.focus_area_id and self.focus_area.period_id != self.follow_up.period_id:
+            return {"focus_area": _("Fokusområdet hör inte till den här uppföljningens period.")}
+        return {}
+
+
+class ActivityReport(Report):
+    """What came of one activity in one year's follow-up."""
+
+    municipality_path = "follow_up__period__municipality"
+
+    follow_up = models.ForeignKey(
+        FollowUp, verbose_name=_("uppföljning"), on_delete=models.CASCADE, related_name="reports"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("aktivitet"), on_delete=models.CASCADE, related_name="reports"
+    )
 
     history = HistoricalRecords(verbose_name=_("historik för aktivitetsrapport"))
 
@@ -837,31 +1061,13 @@ class ActivityReport(models.Model):
                 name="activity_report_one_per_follow_up",
                 violation_error_message=_("Aktiviteten har redan en rapport i den här uppföljningen."),
             ),
-            models.CheckConstraint(
-                condition=~Q(status__in=ReportStatus.needing_reason()) | ~Q(reason=""),
-                name="activity_report_reason_when_required",
-                violation_error_message=_("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."),
-            ),
-            models.CheckConstraint(
-                condition=Q(count__isnull=True) | Q(count__gte=0),
-                name="activity_report_count_not_negative",
-                violation_error_message=_("Antalet kan inte vara negativt."),
-            ),
+            *report_constraints("activity_report"),
         ]
 
     def __str__(self):
         return f"{self.activity} ({self.follow_up.year}): {self.get_status_display()}"
 
-    @property
-    def needs_reason(self):
-        return self.status in ReportStatus.needing_reason()
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.needs_reason and not self.reason.strip():
-            errors["reason"] = _("Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten.")
+    def clean_parent(self):
         if self.follow_up_id and self.activity_id and self.activity.focus_area.period_id != self.follow_up.period_id:
-            errors["activity"] = _("Aktiviteten hör inte till den här uppföljningens period.")
-        if errors:
-            raise ValidationError(errors)
+            return {"activity": _("Aktiviteten hör inte till den här uppföljningens period.")}
+        return {}

@@ -10,12 +10,25 @@ from django.utils.translation import gettext as _
 
 from portal.models import Municipality, Organisation
 from portal.scoping import coordinator_for, may_touch_municipality, municipality_ids
-from promises.models import Activity, ActivityReport, FollowUp, PromisePeriod, ReportStatus
+from promises.models import (
+    APPROVAL_FIELDS,
+    Activity,
+    ActivityReport,
+    FocusArea,
+    FocusAreaReport,
+    FollowUp,
+    PromisePeriod,
+    ReportStatus,
+)
+from promises.snapshots import content_snapshot
+from promises.versions import content_changed
+
+__all__ = ["content_changed"]  # re-exported: the CSV import and the admin call it from here
 
 
 @transaction.atomic
 def follow_up_start(*, period, year, user=None, summary=""):
-    """Create the year's follow-up with one report per activity, ready to be filled in."""
+    """Create the year's follow-up with one report per focus area and per activity, ready to be filled in."""
     follow_up = FollowUp(period=period, year=year, summary=summary)
     follow_up.full_clean()
     if user is not None:
@@ -26,10 +39,18 @@ def follow_up_start(*, period, year, user=None, summary=""):
 
 
 def follow_up_add_missing_reports(*, follow_up, user=None):
-    """Add a report for every activity of the period that has none yet (activities added later)."""
+    """Add a report for every focus area and activity of the period that has none yet (those added later)."""
+    created = 0
+    existing = set(follow_up.area_reports.values_list("focus_area_id", flat=True))
+    missing = FocusArea.objects.filter(period=follow_up.period).exclude(pk__in=existing)
+    for focus_area in missing.order_by("order", "pk"):
+        report = FocusAreaReport(follow_up=follow_up, focus_area=focus_area, status=ReportStatus.NOT_STARTED)
+        if user is not None:
+            report._history_user = user
+        report.save()
+        created += 1
     existing = set(follow_up.reports.values_list("activity_id", flat=True))
     missing = Activity.objects.filter(focus_area__period=follow_up.period).exclude(pk__in=existing)
-    created = 0
     for activity in missing.order_by("focus_area__order", "order", "pk"):
         report = ActivityReport(follow_up=follow_up, activity=activity, status=ReportStatus.NOT_STARTED)
         if user is not None:
@@ -48,10 +69,28 @@ def _approval_side(user, obj):
     return coordinator.organisation
 
 
-@transaction.atomic
-def approval_record(*, obj, user, now=None):
-    """Record the user's organisation's approval of a period or follow-up; the second approval publishes.
+def approval_blockers(obj):
+    """What must be written before the record can be approved: one Swedish sentence per gap."""
+    if isinstance(obj, FollowUp):
+        reports = {r.focus_area_id: r for r in obj.area_reports.all()}
+        blockers = []
+        for focus_area in obj.period.focus_areas.all():
+            report = reports.get(focus_area.pk)
+            if report is None or report.is_empty:
+                blockers.append(_("Skriv vad som gjordes inom fokusområdet ”%(title)s”.") % {"title": focus_area.title})
+        if not reports and not blockers:
+            blockers.append(_("Medborgarlöftet har inga fokusområden att följa upp."))
+        return blockers
+    if not obj.focus_areas.exists():
+        return [_("Medborgarlöftet har inga fokusområden.")]
+    return []
 
+
+@transaction.atomic
+def approval_record(*, obj, user, version=None, now=None):
+    """Record the user's organisation's approval of one content version; the second approval of it publishes.
+
+    `version` is the content version the approver saw (the approval page sends it); None means the current one.
     Returns True when this approval published the record.
     """
     now = now or timezone.now()
@@ -59,39 +98,35 @@ def approval_record(*, obj, user, now=None):
     side = _approval_side(user, obj)
     if obj.is_published:
         raise ValidationError(_("Den är redan publicerad."))
+    if version is not None and version != obj.content_version:
+        raise ValidationError(
+            _(
+                "Innehållet har ändrats sedan du öppnade sidan (version %(seen)s, nu version %(now)s). "
+                "Läs igenom det igen innan du godkänner."
+            )
+            % {"seen": version, "now": obj.content_version}
+        )
     if obj.approved_at(side):
-        raise ValidationError(_("Din organisation har redan godkänt den."))
+        raise ValidationError(_("Din organisation har redan godkänt den här versionen."))
+    blockers = approval_blockers(obj)
+    if blockers:
+        raise ValidationError(blockers)
     if side == Organisation.MUNICIPALITY:
         obj.municipality_approved_at, obj.municipality_approved_by = now, user
+        obj.municipality_approved_version = obj.content_version
     else:
         obj.police_approved_at, obj.police_approved_by = now, user
-    published = bool(obj.municipality_approved_at and obj.police_approved_at)
+        obj.police_approved_version = obj.content_version
+    published = obj.municipality_approval_counts and obj.police_approval_counts
+    fields = [*APPROVAL_FIELDS, "updated_at"]
     if published:
         obj.publish(now)
+        obj.published_version = obj.content_version
+        obj.published_snapshot = content_snapshot(obj)
+        fields += ["publication", "published_on" if isinstance(obj, FollowUp) else "published_at"]
     obj._history_user = user
-    obj.save()
+    obj.save(update_fields=fields)
     return published
-
-
-def content_changed(*, obj, user=None, now=None, save=True):
-    """Called after a coordinator changed what the public would read.
-
-    Before publication the approvals are withdrawn: both sides must approve what is actually published.
-    After publication the record stays public and the change is shown as an update. Returns True when
-    approvals were withdrawn. With save=False the caller saves (one history row for the whole change).
-    """
-    now = now or timezone.now()
-    withdrawn = False
-    obj.content_updated_at = now
-    if not obj.is_published and (obj.municipality_approved_at or obj.police_approved_at):
-        obj.municipality_approved_at = obj.municipality_approved_by = None
-        obj.police_approved_at = obj.police_approved_by = None
-        withdrawn = True
-    if user is not None:
-        obj._history_user = user
-    if save:
-        obj.save()
-    return withdrawn
 
 
 def signed_original_record(*, period, user=None, now=None):

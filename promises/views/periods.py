@@ -17,7 +17,7 @@ from promises.documents import (
     stored_pdf,
     text_changes,
 )
-from promises.models import ActivityReport, FollowUp, Party, PromisePeriod
+from promises.models import ActivityReport, FocusAreaReport, FollowUp, Party, PromisePeriod
 from promises.timeline import annotate_period
 from surveys.models import Dialogue, Survey, UnsafePlace
 
@@ -65,6 +65,11 @@ def _published_period(municipality_slug, start_year, end_year, *, evidence=False
 
 def period_detail(request, municipality_slug, start_year, end_year):
     period = _published_period(municipality_slug, start_year, end_year, evidence=True)
+    return render(request, "promises/period_detail.html", period_detail_context(period))
+
+
+def period_detail_context(period):
+    """The period page's context, for the public page and for the coordinators' preview of a draft."""
     today = timezone.localdate()
     annotate_period(period=period, today=today)
     later_periods = list(
@@ -76,17 +81,13 @@ def period_detail(request, municipality_slug, start_year, end_year):
     signed_changes = []
     if period.signed_original and period.signed_text:
         signed_changes = text_changes(period.signed_text, period_document_text(period))
-    return render(
-        request,
-        "promises/period_detail.html",
-        {
-            "period": period,
-            "municipality": period.municipality,
-            "next_period": later_periods[0] if later_periods else None,
-            "signed_changes": signed_changes,
-            "today": today,
-        },
-    )
+    return {
+        "period": period,
+        "municipality": period.municipality,
+        "next_period": later_periods[0] if later_periods else None,
+        "signed_changes": signed_changes,
+        "today": today,
+    }
 
 
 # The printable documents and their PDFs are the official Swedish documents, whatever the page's language: they
@@ -176,25 +177,33 @@ def signed_original(request, municipality_slug, start_year, end_year):
     )
 
 
+FOLLOW_UP_RELATED = ("period__municipality__police_area", "municipality_approved_by", "police_approved_by")
+
+
 def _published_follow_up(municipality_slug, start_year, end_year, year):
     follow_up = get_object_or_404(
-        FollowUp.objects.published().select_related(
-            "period__municipality__police_area", "municipality_approved_by", "police_approved_by"
-        ),
+        FollowUp.objects.published().select_related(*FOLLOW_UP_RELATED),
         period__municipality__slug=municipality_slug,
         period__start_year=start_year,
         period__end_year=end_year,
         year=year,
     )
+    return follow_up, follow_up_focus_areas(follow_up)
+
+
+def follow_up_focus_areas(follow_up):
+    """The period's focus areas, each activity carrying its report of the year (the preview uses it too)."""
     reports = {
         report.activity_id: report
         for report in ActivityReport.objects.filter(follow_up=follow_up).select_related("activity")
     }
+    area_reports = {report.focus_area_id: report for report in FocusAreaReport.objects.filter(follow_up=follow_up)}
     focus_areas = list(follow_up.period.focus_areas.prefetch_related("activities__responsible"))
     for focus_area in focus_areas:
+        focus_area.report = area_reports.get(focus_area.pk)
         for activity in focus_area.activities.all():
             activity.report = reports.get(activity.pk)
-    return follow_up, focus_areas
+    return focus_areas
 
 
 def _follow_up_context(request, follow_up, focus_areas, *, document=False):
@@ -218,7 +227,12 @@ def _follow_up_context(request, follow_up, focus_areas, *, document=False):
 
 def follow_up_detail(request, municipality_slug, start_year, end_year, year):
     follow_up, focus_areas = _published_follow_up(municipality_slug, start_year, end_year, year)
-    return render(request, "promises/follow_up_detail.html", _follow_up_context(request, follow_up, focus_areas))
+    return render(request, "promises/follow_up_detail.html", follow_up_detail_context(request, follow_up, focus_areas))
+
+
+def follow_up_detail_context(request, follow_up, focus_areas):
+    """The follow-up page's context, for the public page and for the coordinators' preview of a draft."""
+    return _follow_up_context(request, follow_up, focus_areas)
 
 
 def follow_up_report(request, municipality_slug, start_year, end_year, year):
