@@ -9,6 +9,7 @@ from tests.factories.portal import make_coordinator, make_municipality, make_pol
 from tests.factories.promises import (
     blank_pdf,
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_full_period,
@@ -22,6 +23,7 @@ from tests.factories.promises import (
 __all__ = [
     "blank_pdf",
     "make_activity",
+    "make_area_report",
     "make_coordinator",
     "make_focus_area",
     "make_follow_up",

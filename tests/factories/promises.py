@@ -1,5 +1,10 @@
 """make_<model>() helpers for promises: themes, periods with their parties and signatories, focus areas,
-activities, follow-ups and their reports; and a blank PDF for the signed originals."""
+activities, follow-ups and their reports; and a blank PDF for the signed originals.
+
+Parts are made with content versioning suspended: a fixture is a record as it stands, not a change to it, so it
+neither withdraws approvals nor marks a published record as updated (tests of versioning change records the ways
+coordinators do, through the admin and the services).
+"""
 
 import datetime
 import io
@@ -12,6 +17,7 @@ from promises.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FocusAreaReport,
     FollowUp,
     Party,
     PromisePeriod,
@@ -20,6 +26,7 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from promises.versions import suspended
 from tests.factories.portal import make_municipality
 
 _numbers = itertools.count(1)
@@ -50,14 +57,16 @@ def make_party(period, **fields):
     fields.setdefault("name", f"{period.municipality.official_name}")
     fields.setdefault("short_name", "")
     fields.setdefault("kind", Party.Kind.MUNICIPALITY)
-    return Party.objects.create(period=period, **fields)
+    with suspended():
+        return Party.objects.create(period=period, **fields)
 
 
 def make_signatory(period, **fields):
     n = next(_numbers)
     fields.setdefault("name", f"Person {n}")
     fields.setdefault("title", "Kommunstyrelsens ordförande")
-    return Signatory.objects.create(period=period, **fields)
+    with suspended():
+        return Signatory.objects.create(period=period, **fields)
 
 
 def make_focus_area(period, **fields):
@@ -65,16 +74,18 @@ def make_focus_area(period, **fields):
     fields.setdefault("title", f"Fokusområde {n}")
     fields.setdefault("description", "Ett område som invånarna pekade ut.")
     fields.setdefault("order", n)
-    return FocusArea.objects.create(period=period, **fields)
+    with suspended():
+        return FocusArea.objects.create(period=period, **fields)
 
 
 def make_activity(focus_area, responsible=(), **fields):
     n = next(_numbers)
     fields.setdefault("text", f"Polisen och kommunen lovar att genomföra insats {n}.")
     fields.setdefault("order", n)
-    activity = Activity.objects.create(focus_area=focus_area, **fields)
-    if responsible:
-        activity.responsible.set(responsible)
+    with suspended():
+        activity = Activity.objects.create(focus_area=focus_area, **fields)
+        if responsible:
+            activity.responsible.set(responsible)
     return activity
 
 
@@ -90,7 +101,15 @@ def make_follow_up(period, published=True, **fields):
 def make_report(follow_up, activity, **fields):
     fields.setdefault("status", ReportStatus.DONE)
     fields.setdefault("done", "Insatsen genomfördes.")
-    return ActivityReport.objects.create(follow_up=follow_up, activity=activity, **fields)
+    with suspended():
+        return ActivityReport.objects.create(follow_up=follow_up, activity=activity, **fields)
+
+
+def make_area_report(follow_up, focus_area, **fields):
+    fields.setdefault("status", ReportStatus.IN_PROGRESS)
+    fields.setdefault("done", "Arbetet inom området pågår enligt plan.")
+    with suspended():
+        return FocusAreaReport.objects.create(follow_up=follow_up, focus_area=focus_area, **fields)
 
 
 def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **fields):
@@ -100,13 +119,16 @@ def make_full_period(*, focus_areas=3, activities=4, follow_up_years=(), **field
     police = make_party(period, name="Lokalpolisområde Test", short_name="Polisen", kind=Party.Kind.POLICE, order=2)
     make_signatory(period, party=kommun, order=1)
     make_signatory(period, party=police, title="Lokalpolisområdeschef", order=2)
-    all_activities = []
+    all_areas, all_activities = [], []
     for _ in range(focus_areas):
         focus_area = make_focus_area(period)
+        all_areas.append(focus_area)
         for _ in range(activities):
             all_activities.append(make_activity(focus_area, responsible=[kommun, police]))
     for year in follow_up_years:
         follow_up = make_follow_up(period, year=year)
+        for focus_area in all_areas:
+            make_area_report(follow_up, focus_area)
         for activity in all_activities:
             make_report(follow_up, activity)
     return period
