@@ -27,10 +27,10 @@ File format (every key is optional unless marked *):
   marked ``is_example``.
 - English and lättläst: wherever the Swedish key is a text of the portal's content (a theme's name and
   description; a period's title, preamble, basis and feedback; a focus area's title and description; an
-  activity's title, text, target and frequency; a follow-up's summary; a report's (area or activity) done and reason) the same
-  key with ``_en`` holds an unofficial English translation, shown on the English pages. ``easy_read`` on a
-  period (a summary) and on an activity holds the same content in lättläst (easy-to-read) Swedish. The Swedish
-  keys stay the official, signed text: translate from them, never the other way round.
+  activity's title, text, target and frequency; a follow-up's summary; an area or activity report's done and
+  reason) the same key with ``_en`` holds an unofficial English translation, shown on the English pages.
+  ``easy_read`` on a period (a summary) and on an activity holds the same content in lättläst (easy-to-read)
+  Swedish. The Swedish keys stay the official, signed text: translate from them, never the other way round.
 - ``surveys/content/dialogues.toml`` (``DIALOGUES_FILE``, always read): ``[[dialogues]]`` (municipality_code*,
   title*, starts_at*, place*, ends_at, kind, description, heard, not_taken_up, source, published). Times are
   TOML local date-times (``2016-02-27T12:00:00``), read as Swedish time (``settings.TIME_ZONE``).
@@ -41,8 +41,8 @@ hyphens, non-breaking spaces, tabs or bullets. Leading and trailing whitespace i
 Order on the page is the order in the file. Rows are found again by natural keys: PoliceArea.name,
 Municipality.code, Theme.slug, PromisePeriod (kommun, start_year), Party/Signatory (period, name), FocusArea
 (period, title), Activity (focus area, position), FollowUp (period, year), FocusAreaReport (follow-up, focus
-area), ActivityReport (follow-up, activity), Dialogue (kommun, starts_at, place). So add new activities last, and do not rename a focus area
-in a file once it is loaded.
+area), ActivityReport (follow-up, activity), Dialogue (kommun, starts_at, place). So add new activities last,
+and do not rename a focus area in a file once it is loaded.
 
 By default only missing rows are created and existing rows are left exactly as they are, so coordinators'
 edits in the admin survive ``make run``. ``update=True`` writes the files' values over existing rows.

@@ -8,9 +8,9 @@ import pytest
 from promises.models import ReportStatus
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
-    make_area_report,
     make_full_period,
     make_period,
     make_report,

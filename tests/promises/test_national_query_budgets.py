@@ -163,7 +163,7 @@ PAGES = {
     "search_in_kommun": (5, lambda n: with_query("/sok/", q="trafik", kommun=n.municipality.slug)),
     "theme_list": (2, lambda n: "/teman/"),
     "theme": (7, lambda n: f"/teman/{n.theme.slug}/"),
-    "overview": (5, lambda n: "/oversikt/"),
+    "overview": (6, lambda n: "/oversikt/"),
     "feed_list": (1, lambda n: "/flode/"),
     "feed_follow_ups": (1, lambda n: "/flode/uppfoljningar.xml"),
     "feed_periods": (1, lambda n: "/flode/loften.xml"),
