@@ -56,7 +56,7 @@ from promises.models import (
     Theme,
     years_label,
 )
-from promises.timeline import activity_timeline, latest_report, period_years
+from promises.timeline import activity_timeline, latest_report, period_years, report_timeline, split_activities
 
 FOLLOW_UP_DEADLINE = (3, 31)  # (month, day) in the year after the year followed up
 YEARS_COMPARED = 3
@@ -398,10 +398,10 @@ class ThemeDetail:
     def has_examples(self):
         groups = (self.ongoing, self.upcoming, self.ended)
         return any(
-            activity.latest is not None and activity.latest.is_example
+            item.latest is not None and item.latest.is_example
             for group in groups
             for entry in group
-            for activity in entry.activities
+            for item in [*entry.period.theme_focus_areas, *entry.activities]
         )
 
 
@@ -421,7 +421,10 @@ def theme_detail(*, theme, today):
     focus areas, their activities and each activity's latest published status) and links to the others.
 
     One period per kommun keeps the page the same size however many years of promises there are. Grouped into
-    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Six queries.
+    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Seven queries.
+
+    Each focus area also gets `latest` (its latest published area report's cell) and `signed_activities` and
+    `added_activities` (those attached during the period, shown apart).
     """
     # Light rows first (four columns, however many periods), to choose the one period per kommun to load in full.
     refs = [
@@ -443,8 +446,12 @@ def theme_detail(*, theme, today):
     )
     # Prefetched into plain lists (to_attr): a related manager's .all() copies a queryset each time it is called,
     # which adds up over hundreds of kommuner.
+    published_area_reports = FocusAreaReport.objects.filter(
+        follow_up__publication=Publication.PUBLISHED
+    ).select_related("follow_up")
     focus_areas = FocusArea.objects.filter(theme=theme).prefetch_related(
-        Prefetch("activities", queryset=activities, to_attr="activity_list")
+        Prefetch("activities", queryset=activities, to_attr="activity_list"),
+        Prefetch("reports", queryset=published_area_reports, to_attr="published_reports"),
     )
     shown = (
         PromisePeriod.objects.filter(pk__in=shown_ids)
@@ -469,8 +476,12 @@ def theme_detail(*, theme, today):
         period.current_phase = period.phase(today)
         year_cells = period_years(period=period, today=today)
         for focus_area in period.theme_focus_areas:
+            focus_area.latest = latest_report(
+                report_timeline(reports=focus_area.published_reports, year_cells=year_cells)
+            )
             for activity in focus_area.activity_list:
                 activity.latest = latest_report(activity_timeline(activity=activity, year_cells=year_cells))
+            split_activities(focus_area, focus_area.activity_list)
         others = [other for other in by_municipality[period.municipality_id] if other.pk != period.pk]
         groups[period.current_phase].append(
             ThemeMunicipality(municipality=period.municipality, period=period, other_periods=others)

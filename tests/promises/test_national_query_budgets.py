@@ -162,7 +162,7 @@ PAGES = {
     # …and the chosen kommun.
     "search_in_kommun": (5, lambda n: with_query("/sok/", q="trafik", kommun=n.municipality.slug)),
     "theme_list": (2, lambda n: "/teman/"),
-    "theme": (7, lambda n: f"/teman/{n.theme.slug}/"),
+    "theme": (8, lambda n: f"/teman/{n.theme.slug}/"),
     "overview": (6, lambda n: "/oversikt/"),
     "feed_list": (1, lambda n: "/flode/"),
     "feed_follow_ups": (1, lambda n: "/flode/uppfoljningar.xml"),
