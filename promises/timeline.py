@@ -17,12 +17,14 @@ class YearState:
     MISSING = "missing"  # the year is over and no follow-up has been published
     UNDER_WAY = "under_way"  # the current year: its follow-up is not due yet
     UPCOMING = "upcoming"
+    NOT_ADDED = "not_added"  # an activity added after signing, in a year before it was added
 
     LABELS = {
         NO_REPORT: _("Ingen rapport"),
         MISSING: _("Uppföljning saknas"),
         UNDER_WAY: _("Året pågår"),
         UPCOMING: _("Kommande år"),
+        NOT_ADDED: _("Inte tillagd än"),
     }
 
 
@@ -70,8 +72,22 @@ def period_years(*, period, today):
 
 
 def activity_timeline(*, activity, year_cells):
-    """The activity's status in every year of the period, from its prefetched published reports."""
-    return report_timeline(reports=activity.published_reports, year_cells=year_cells)
+    """The activity's status in every year of the period, from its prefetched published reports. An activity added
+    after signing is not held to the years before it was added."""
+    timeline = report_timeline(reports=activity.published_reports, year_cells=year_cells)
+    if not activity.added_after_signing or activity.added_on is None:
+        return timeline
+    return [
+        YearCell(year=cell.year, state=YearState.NOT_ADDED)
+        if cell.report is None and cell.year < activity.added_on.year
+        else cell
+        for cell in timeline
+    ]
+
+
+def added_by(activity, year):
+    """Whether the activity belongs to the promise in `year`: signed ones always, added ones from their year on."""
+    return not activity.added_after_signing or activity.added_on is None or activity.added_on.year <= year
 
 
 def report_timeline(*, reports, year_cells):

@@ -18,7 +18,7 @@ from promises.documents import (
     text_changes,
 )
 from promises.models import ActivityReport, FocusAreaReport, FollowUp, Party, PromisePeriod
-from promises.timeline import annotate_period, split_activities
+from promises.timeline import added_by, annotate_period, split_activities
 from surveys.models import Dialogue, Survey, UnsafePlace
 
 logger = logging.getLogger(__name__)
@@ -203,9 +203,12 @@ def follow_up_focus_areas(follow_up):
     focus_areas = list(follow_up.period.focus_areas.prefetch_related("activities__responsible"))
     for focus_area in focus_areas:
         focus_area.report = area_reports.get(focus_area.pk)
-        activities = list(focus_area.activities.all())
-        for activity in activities:
+        activities = []
+        for activity in focus_area.activities.all():
             activity.report = reports.get(activity.pk)
+            # An activity added after the year followed up was not part of that year's promise.
+            if activity.report is not None or added_by(activity, follow_up.year):
+                activities.append(activity)
         split_activities(focus_area, activities)
     return focus_areas
 

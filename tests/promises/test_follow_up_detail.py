@@ -137,6 +137,16 @@ def test_activities_added_after_signing_are_listed_apart_and_labelled_with_their
     assert "ingår inte i det undertecknade medborgarlöftet" in added_part
 
 
+def test_an_activity_added_after_the_year_is_not_listed_in_that_years_follow_up(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    focus_area = make_focus_area(period)
+    make_activity(focus_area, title="Drogsnack i skolan", added_after_signing=True, added_on=datetime.date(2024, 3, 5))
+    earlier, later = make_follow_up(period, year=2023), make_follow_up(period, year=2024)
+
+    assert "Drogsnack i skolan" not in resident.get(earlier.get_absolute_url()).content.decode()
+    assert "Drogsnack i skolan" in resident.get(later.get_absolute_url()).content.decode()
+
+
 def test_example_follow_up_labels_area_reports_as_examples(resident):
     period = make_period(start_year=2023, end_year=2025)
     focus_area = make_focus_area(period, title="Trafik")

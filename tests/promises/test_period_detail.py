@@ -176,6 +176,22 @@ def test_activities_added_after_signing_are_apart_from_the_signed_promise(reside
     assert "Tillagd efter undertecknandet 5 mars 2024" in added_part
 
 
+def test_an_added_activity_is_not_held_to_the_years_before_it_was_added(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    focus_area = make_focus_area(period)
+    added = make_activity(focus_area, added_after_signing=True, added_on=datetime.date(2024, 3, 5))
+    make_follow_up(period, year=2023)
+    make_report(make_follow_up(period, year=2024), added, status=ReportStatus.IN_PROGRESS)
+
+    content = resident.get(period_url(period)).content.decode()
+
+    timeline = content[content.index(f'id="timeline-activity-{added.pk}"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert "Inte tillagd än" in timeline  # 2023
+    assert "Pågår" in timeline  # 2024
+    assert "Ingen rapport" not in timeline
+
+
 def test_draft_follow_up_is_not_shown_on_period_page(resident):
     period = make_period(start_year=2021, end_year=2022)
     activity = make_activity(make_focus_area(period))
