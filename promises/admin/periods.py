@@ -2,6 +2,7 @@
 evidence chain (the surveys, dialogues and places a promise rests on)."""
 
 from django.contrib import admin
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from promises.admin.workflow import (
 from promises.locking import VersionedAdminForm
 from promises.models import Activity, FocusArea, Party, PromisePeriod, Signatory
 from promises.services import signed_original_record
+from promises.views.periods import period_detail_context
 from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
 
 # --- The evidence chain: what a period rests on and where an activity came from ---
@@ -227,6 +229,10 @@ class PromisePeriodAdmin(
 
     def evidence_municipality_id(self, object_id):
         return PromisePeriod.objects.filter(pk=object_id).values_list("municipality_id", flat=True).first()
+
+    def render_preview(self, request, obj, preview):
+        period = PromisePeriod.objects.with_content(evidence=True).get(pk=obj.pk)
+        return render(request, "promises/period_detail.html", {**period_detail_context(period), "preview": preview})
 
     def _form_has_changed(self, form):
         ignored = {"edit_version", *self.publication_fields, *PERIOD_EVIDENCE_FIELDS}
