@@ -42,9 +42,7 @@ def draft_vindeln(vasterbotten):
     return fill_in(FollowUp.objects.get(period=vasterbotten["periods"]["vindeln"], year=2024))
 
 
-def test_starting_a_follow_up_creates_one_report_per_focus_area_and_activity(
-    client, vasterbotten, coordinator_vindeln
-):
+def test_starting_a_follow_up_creates_one_report_per_focus_area_and_activity(client, vasterbotten, coordinator_vindeln):
     period = vasterbotten["periods"]["vindeln"]
     client.force_login(coordinator_vindeln)
 
