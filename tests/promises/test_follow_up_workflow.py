@@ -91,7 +91,6 @@ def test_reports_are_filled_in_on_the_follow_up_page(client, draft_vindeln, coor
     client.force_login(coordinator_vindeln)
     page = client.get(change_url(draft_vindeln))
     data = admin_form_data(page)
-    prefix = inline_prefix(page)
     area = inline_prefix(page)
     activity = page.context["inline_admin_formsets"][1].formset.forms[0].prefix
     data.update(
