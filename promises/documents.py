@@ -76,6 +76,26 @@ def follow_up_report_header(follow_up):
     )
 
 
+@dataclass(frozen=True)
+class Approval:
+    organisation: str
+    name: str  # the approver's full name; empty when the account has none (a user name is not shown publicly)
+    at: object  # datetime or None
+
+
+def follow_up_approvals(follow_up):
+    """Who approved the follow-up for the kommun and for the police, and when."""
+    municipality = follow_up.period.municipality
+
+    def approval(organisation, user, at):
+        return Approval(organisation=organisation, name=user.get_full_name() if user and at else "", at=at)
+
+    return [
+        approval(municipality.official_name, follow_up.municipality_approved_by, follow_up.municipality_approved_at),
+        approval(municipality.police_area.name, follow_up.police_approved_by, follow_up.police_approved_at),
+    ]
+
+
 def period_document_text(period):
     """The promise as plain text, paragraph by paragraph, for comparing the live text with the signed one.
 

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 
 from portal.models import Municipality
 from promises.documents import (
+    follow_up_approvals,
     follow_up_report_header,
     period_document_header,
     period_document_text,
@@ -100,6 +101,9 @@ def _period_document_context(request, period):
     parties = list(period.parties.all())
     signing_parties = [party for party in parties if party.role == Party.Role.SIGNATORY]
     live_url = request.build_absolute_uri(period.get_absolute_url())
+    # Activities added during the period are followed up, but were never signed: the document leaves them out.
+    for focus_area in period.focus_areas.all():
+        split_activities(focus_area, list(focus_area.activities.all()))
     return {
         "period": period,
         "municipality": period.municipality,
@@ -225,6 +229,7 @@ def _follow_up_context(request, follow_up, focus_areas, *, document=False):
         live_url = request.build_absolute_uri(follow_up.get_absolute_url())
         context.update(
             header=follow_up_report_header(follow_up),
+            approvals=follow_up_approvals(follow_up),
             live_url=live_url,
             short_link=live_url.split("://", 1)[-1].rstrip("/"),
             qr=qr_svg(live_url),
