@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from promises import documents
-from promises.models import Party
+from promises.models import Party, PromisePeriod
 from tests.factories import (
     make_activity,
     make_focus_area,
@@ -146,3 +146,43 @@ def test_document_page_query_count_does_not_grow_with_data(resident, django_asse
     period = make_full_period(focus_areas=focus_areas, activities=5)
     with django_assert_num_queries(8):
         assert resident.get(document_urls(period)[0]).status_code == 200
+
+
+def test_activities_added_after_signing_are_not_in_the_signed_document(resident, vindeln_period):
+    focus_area = vindeln_period.focus_areas.first()
+    make_activity(
+        focus_area,
+        text="Polisen och kommunen går en trygghetsvandring i centrala Vindeln.",
+        added_after_signing=True,
+        added_on=datetime.date(2023, 9, 1),
+    )
+    page_url, pdf_url = document_urls(vindeln_period)
+    assert "trygghetsvandring" not in resident.get(page_url).content.decode()
+    assert "trygghetsvandring" not in Pdf(resident.get(pdf_url)).text
+    assert "trygghetsvandring" not in documents.period_document_text(vindeln_period)  # compared with the signed text
+    assert "Polisen och kommunen lovar droger nr 0." in Pdf(resident.get(pdf_url)).text
+
+
+CLOSING_SENTENCE = "Löftena och den årliga uppföljningen finns också på"
+
+
+def signature_page(pdf):
+    """The page where the signature block starts, by its heading (pypdf reads a page's text in reading order)."""
+    pages = [number for number, page in enumerate(pdf.pages) if "Underskrifter" in page]
+    assert len(pages) == 1, "the signature block is split over pages or missing"
+    return pages[0]
+
+
+def test_signatures_are_never_alone_on_a_page_in_any_seeded_document(resident, content):
+    # Umeå 2023–2024 left "Underskrifter" alone on page 3 before the closing text was kept with it.
+    periods = list(PromisePeriod.objects.published().select_related("municipality"))
+    assert len(periods) >= 4
+    for period in periods:
+        pdf = Pdf(resident.get(document_urls(period)[1]))
+        number = signature_page(pdf)
+        page = pdf.pages[number]
+        assert CLOSING_SENTENCE in page, f"{period}: the signatures are on page {number + 1} without the text before"
+        assert page.index(CLOSING_SENTENCE) < page.index("Underskrifter")
+        signatory_names = [signatory.name for signatory in period.signatories.all()]
+        assert all(name in page for name in signatory_names), f"{period}: the signatures are split"
+
