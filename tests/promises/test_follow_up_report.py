@@ -116,19 +116,21 @@ def vindeln_follow_up(django_user_model):
         ),
     )
     reports = {
-        "Droger": dict(
-            status=ReportStatus.CONTINUOUS,
-            done="Skolorna fick besök om narkotika.",
-            count=6,
-            count_label="skolbesök",
-            evidence_url="https://www.vindeln.se/droger-2023",
-        ),
-        "Trafik": dict(status=ReportStatus.DONE, done="Hastighetskontroller vid skolorna."),
-        "Kapabla väktare på landsbygden": dict(status=ReportStatus.IN_PROGRESS, done="Projektet har startat."),
-        "Ekonomisk brottslighet": dict(
-            status=ReportStatus.DELAYED, done="Informationsträffen flyttades.", reason="Lokalen var inte tillgänglig."
-        ),
-        "Otrygga platser": dict(status=ReportStatus.PARTLY_DONE, done="Belysning sattes upp vid stationen."),
+        "Droger": {
+            "status": ReportStatus.CONTINUOUS,
+            "done": "Skolorna fick besök om narkotika.",
+            "count": 6,
+            "count_label": "skolbesök",
+            "evidence_url": "https://www.vindeln.se/droger-2023",
+        },
+        "Trafik": {"status": ReportStatus.DONE, "done": "Hastighetskontroller vid skolorna."},
+        "Kapabla väktare på landsbygden": {"status": ReportStatus.IN_PROGRESS, "done": "Projektet har startat."},
+        "Ekonomisk brottslighet": {
+            "status": ReportStatus.DELAYED,
+            "done": "Informationsträffen flyttades.",
+            "reason": "Lokalen var inte tillgänglig.",
+        },
+        "Otrygga platser": {"status": ReportStatus.PARTLY_DONE, "done": "Belysning sattes upp vid stationen."},
     }
     for area in areas:
         make_area_report(follow_up, area, **reports[area.title])
