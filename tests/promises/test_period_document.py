@@ -185,4 +185,3 @@ def test_signatures_are_never_alone_on_a_page_in_any_seeded_document(resident, c
         assert page.index(CLOSING_SENTENCE) < page.index("Underskrifter")
         signatory_names = [signatory.name for signatory in period.signatories.all()]
         assert all(name in page for name in signatory_names), f"{period}: the signatures are split"
-
