@@ -96,6 +96,27 @@ def follow_up_approvals(follow_up):
     ]
 
 
+def css_string(text):
+    """`text` as a quoted CSS string: quotes, backslashes, markup characters and line breaks as escapes."""
+    return '"' + "".join(f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 32 else char for char in text) + '"'
+
+
+def running_header_css(header, short_link):
+    """The PDF's running header and footer as @page margin boxes for the browser's print of the document page.
+
+    document.css gives WeasyPrint the title, the kind of document and the short link with string-set, taken from
+    the document itself; browsers have no string-set, so they get the same three texts written into a stylesheet
+    of the document's own (the page numbers need nothing: counter(page) and counter(pages) work in both).
+    """
+    return (
+        "/* Running header and footer of this document when printed from the browser (promises/documents.py). */\n"
+        f"@page {{ @top-left {{ content: {css_string(header.title)}; }}"
+        f" @top-right {{ content: {css_string(header.kicker)}; }}"
+        f" @bottom-left {{ content: {css_string(short_link)}; }} }}\n"
+        "@page :first { @top-left { content: none; } }\n"
+    )
+
+
 def period_document_text(period):
     """The promise as plain text, paragraph by paragraph, for comparing the live text with the signed one.
 

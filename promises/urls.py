@@ -62,10 +62,21 @@ municipality_patterns = [
     path("<slug:municipality_slug>/", public_page(periods.municipality_detail), name="municipality_detail"),
     path(PERIOD, public_page(periods.period_detail), name="period_detail"),
     path(PERIOD + "dokument/", public_page(periods.period_document), name="period_document"),
+    # The document pages' running header and footer for the browser's print (a stylesheet: no inline style).
+    path(
+        PERIOD + "dokument/sidhuvud.css",
+        public_page(periods.period_document_print_css),
+        name="period_document_print_css",
+    ),
     path(PERIOD[:-1] + "/dokument.pdf", public_page(periods.period_document_pdf), name="period_document_pdf"),
     path(PERIOD + "undertecknat.pdf", periods.signed_original, name="signed_original"),
     path(FOLLOW_UP, public_page(periods.follow_up_detail), name="follow_up_detail"),
     path(FOLLOW_UP + "rapport/", public_page(periods.follow_up_report), name="follow_up_report"),
+    path(
+        FOLLOW_UP + "rapport/sidhuvud.css",
+        public_page(periods.follow_up_report_print_css),
+        name="follow_up_report_print_css",
+    ),
     path(FOLLOW_UP + "rapport.pdf", public_page(periods.follow_up_report_pdf), name="follow_up_report_pdf"),
 ]
 

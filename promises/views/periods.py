@@ -15,6 +15,7 @@ from promises.documents import (
     period_document_header,
     period_document_text,
     qr_svg,
+    running_header_css,
     stored_pdf,
     text_changes,
 )
@@ -113,9 +114,35 @@ def _period_document_context(request, period):
         "signatories": list(period.signatories.all()),
         "signed": bool(period.signed_on or period.signed_original),
         "live_url": live_url,
-        "short_link": live_url.split("://", 1)[-1].rstrip("/"),
+        "short_link": _short_link(live_url),
         "qr": qr_svg(live_url),
     }
+
+
+def _short_link(live_url):
+    return live_url.split("://", 1)[-1].rstrip("/")
+
+
+def _print_css_response(header_for):
+    """The document page's running header and footer for the browser's print (promises.documents)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        css = running_header_css(*header_for())
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+def period_document_print_css(request, municipality_slug, start_year, end_year):
+    period = get_object_or_404(
+        PromisePeriod.objects.published().select_related("municipality__police_area"),
+        municipality__slug=municipality_slug,
+        start_year=start_year,
+        end_year=end_year,
+    )
+    return _print_css_response(
+        lambda: (
+            period_document_header(period, []),
+            _short_link(request.build_absolute_uri(period.get_absolute_url())),
+        )
+    )
 
 
 def _swedish_document(template, context_for):
@@ -231,7 +258,7 @@ def _follow_up_context(request, follow_up, focus_areas, *, document=False):
             header=follow_up_report_header(follow_up),
             approvals=follow_up_approvals(follow_up),
             live_url=live_url,
-            short_link=live_url.split("://", 1)[-1].rstrip("/"),
+            short_link=_short_link(live_url),
             qr=qr_svg(live_url),
         )
     return context
@@ -254,6 +281,22 @@ def follow_up_report(request, municipality_slug, start_year, end_year, year):
         lambda: _follow_up_context(request, follow_up, focus_areas, document=True),
     )
     return render(request, "promises/follow_up_report.html", {**context, "document": document})
+
+
+def follow_up_report_print_css(request, municipality_slug, start_year, end_year, year):
+    follow_up = get_object_or_404(
+        FollowUp.objects.published().select_related(*FOLLOW_UP_RELATED),
+        period__municipality__slug=municipality_slug,
+        period__start_year=start_year,
+        period__end_year=end_year,
+        year=year,
+    )
+    return _print_css_response(
+        lambda: (
+            follow_up_report_header(follow_up),
+            _short_link(request.build_absolute_uri(follow_up.get_absolute_url())),
+        )
+    )
 
 
 def follow_up_report_pdf(request, municipality_slug, start_year, end_year, year):

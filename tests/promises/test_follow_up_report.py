@@ -209,3 +209,23 @@ def test_report_page_query_count_does_not_grow_with_data(resident, django_assert
     follow_up = period.follow_ups.get()
     with django_assert_num_queries(6):
         assert resident.get(report_urls(follow_up)[0]).status_code == 200
+
+
+def test_report_page_prints_with_the_running_header_and_footer_of_the_pdf(resident, follow_up):
+    page_url, _pdf = report_urls(follow_up)
+    period = follow_up.period
+    css_url = reverse(
+        "follow_up_report_print_css", args=[period.municipality.slug, period.start_year, period.end_year, 2021]
+    )
+    assert f'<link rel="stylesheet" href="{css_url}" media="print">' in resident.get(page_url).content.decode()
+    css = resident.get(css_url).content.decode()
+    assert '@top-left { content: "Uppföljning 2021 av medborgarlöftena 2021–2022"; }' in css
+    assert '@top-right { content: "Årlig uppföljning av medborgarlöfte"; }' in css
+    assert f'@bottom-left {{ content: "testserver/{period.municipality.slug}/2021-2022/uppfoljning/2021"; }}' in css
+
+
+def test_draft_follow_up_has_no_print_stylesheet(resident):
+    draft = make_follow_up(make_period(), published=False)
+    period = draft.period
+    args = [period.municipality.slug, period.start_year, period.end_year, draft.year]
+    assert resident.get(reverse("follow_up_report_print_css", args=args)).status_code == 404

@@ -185,3 +185,31 @@ def test_signatures_are_never_alone_on_a_page_in_any_seeded_document(resident, c
         assert page.index(CLOSING_SENTENCE) < page.index("Underskrifter")
         signatory_names = [signatory.name for signatory in period.signatories.all()]
         assert all(name in page for name in signatory_names), f"{period}: the signatures are split"
+
+
+def test_document_page_prints_with_the_running_header_and_footer_of_the_pdf(resident, vindeln_period):
+    page_url, _pdf = document_urls(vindeln_period)
+    css_url = reverse("period_document_print_css", args=[vindeln_period.municipality.slug, 2023, 2025])
+    assert f'<link rel="stylesheet" href="{css_url}" media="print">' in resident.get(page_url).content.decode()
+    response = resident.get(css_url)
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    css = response.content.decode()
+    assert '@top-left { content: "Medborgarlöften 2023–2025"; }' in css
+    assert '@top-right { content: "Medborgarlöfte"; }' in css
+    assert f'@bottom-left {{ content: "testserver/{vindeln_period.municipality.slug}/2023-2025"; }}' in css
+    assert "@page :first { @top-left { content: none; } }" in css
+
+
+def test_running_header_text_cannot_break_out_of_its_css_string(resident):
+    period = make_period(title='Löften "2023" \\ </style><script>alert(1)</script>\nny rad')
+    css = resident.get(
+        reverse("period_document_print_css", args=[period.municipality.slug, period.start_year, period.end_year])
+    ).content.decode()
+    title = css.split("@top-left { content: ", 1)[1].split("; }", 1)[0]
+    assert title == '"Löften \\22 2023\\22  \\5c  \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e \\a ny rad"'
+
+
+def test_draft_document_has_no_print_stylesheet(resident):
+    period = make_period(published=False)
+    args = [period.municipality.slug, period.start_year, period.end_year]
+    assert resident.get(reverse("period_document_print_css", args=args)).status_code == 404
