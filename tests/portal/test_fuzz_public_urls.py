@@ -80,10 +80,12 @@ QUERY_PARAMETERS = {
     "municipality_detail": (),
     "period_detail": (),
     "period_document": (),
+    "period_document_print_css": (),
     "period_document_pdf": (),
     "signed_original": (),
     "follow_up_detail": (),
     "follow_up_report": (),
+    "follow_up_report_print_css": (),
     "follow_up_report_pdf": (),
 }
 # Public patterns that are not fuzzed, each with the reason. (The admin's namespace: tests/fuzzing.py.)
