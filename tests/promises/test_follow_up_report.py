@@ -167,6 +167,8 @@ def test_pdf_has_a_section_per_focus_area_with_its_status_results_and_activities
     assert "Tillagd efter undertecknandet, den 1 september 2023." in otrygga
     assert "Vandringen gick i september." in otrygga
     assert "Aktiviteter i medborgarlöftet" not in otrygga  # the added activity is not presented as promised
+    assert "Inga enskilda aktiviteter är kopplade till området." in by_area["Droger"]
+    assert "räknar inte upp några enskilda aktiviteter" not in pdf.text
 
 
 def test_pdf_and_page_name_who_approved_for_the_kommun_and_the_police_and_when(resident, vindeln_follow_up):
