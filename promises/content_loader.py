@@ -80,6 +80,7 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from promises.snapshots import content_snapshot
 from promises.versions import suspended
 from surveys.models import Dialogue
 
@@ -881,6 +882,15 @@ def _differs(obj, name, value):
     return getattr(obj, name) != value
 
 
+def _published_as_loaded():
+    """A published record from the files is published as loaded: its snapshot is what the preview compares with."""
+    for model in (PromisePeriod, FollowUp):
+        for obj in model.objects.filter(publication=Publication.PUBLISHED, published_version__isnull=True):
+            obj.published_version = obj.content_version
+            obj.published_snapshot = content_snapshot(obj)
+            obj.save(update_fields=["published_version", "published_snapshot"])
+
+
 def content_load(*, with_examples=False, update=False, stdout=None):
     """Load the content files into the database, in one transaction; return what was created and updated.
 
@@ -891,6 +901,7 @@ def content_load(*, with_examples=False, update=False, stdout=None):
     # The files are the content as it stands, not coordinators' changes to it: no content versions are made.
     with transaction.atomic(), suspended():
         _Writer(update=update, result=result).write(content)
+        _published_as_loaded()
     if stdout is not None:
         stdout.write(result.summary())
     return result
