@@ -69,9 +69,7 @@ def test_approve_action_refuses_a_place_outside_its_kommun(client, coordinator_v
     inside = make_place(vindeln, title="I Vindeln", moderation=Moderation.PENDING, **IN_VINDELN)
     client.force_login(coordinator_vindeln)
 
-    response = client.post(
-        CHANGELIST, {"action": "approve", "_selected_action": [outside.pk, inside.pk]}, follow=True
-    )
+    response = client.post(CHANGELIST, {"action": "approve", "_selected_action": [outside.pk, inside.pk]}, follow=True)
 
     page = response.content.decode()
     assert "Positionen för ”I Malmö” ligger utanför Vindelns kommun" in page
