@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
 
         invalidation.connect()
 
-        from portal.admin_todo import accessibility_feedback_todo
         from portal.admin_site import register_todo
+        from portal.admin_todo import accessibility_feedback_todo
 
         register_todo(accessibility_feedback_todo, order=70)
