@@ -20,7 +20,7 @@ def test_coordinator_sees_name_organisation_and_kommun_on_the_start_page(client,
 
     text = identity(client.get(reverse("admin:index")))
 
-    assert text.endswith("Inloggad som <strong>Kim</strong>, Kommunen – kommun: Vindeln.")
+    assert text.endswith("Inloggad som <strong>Kim</strong>, Kommunen. Din kommun: Vindeln.")
 
 
 def test_identity_is_on_every_admin_page(client, police_coordinator_vindeln, vasterbotten):
@@ -33,7 +33,7 @@ def test_identity_is_on_every_admin_page(client, police_coordinator_vindeln, vas
         reverse("admin:surveys_unsafeplace_changelist"),
         reverse("admin:password_change"),
     ]:
-        assert "Inloggad som <strong>Pia</strong>, Polisen – kommun: Vindeln." in identity(client.get(url)), url
+        assert "Inloggad som <strong>Pia</strong>, Polisen. Din kommun: Vindeln." in identity(client.get(url)), url
 
 
 def test_full_name_and_every_kommun(client, vasterbotten):
@@ -48,16 +48,16 @@ def test_full_name_and_every_kommun(client, vasterbotten):
 
     text = identity(client.get(reverse("admin:index")))
 
-    assert "<strong>Per Lind</strong>, Polisen – kommuner: Umeå, Vindeln." in text
+    assert "<strong>Per Lind</strong>, Polisen. Dina kommuner: Umeå, Vindeln." in text
 
 
 def test_national_admin_is_named_as_such(admin_client_for):
     text = identity(admin_client_for.get(reverse("admin:index")))
 
-    assert "<strong>riks-admin</strong>, Nationell administratör – alla kommuner." in text
+    assert "<strong>riks-admin</strong>, Nationell administratör. Alla kommuner." in text
 
 
 def test_staff_without_kommun_is_told_so(client, staff_without_kommun):
     client.force_login(staff_without_kommun)
 
-    assert "ingen kommun" in identity(client.get(reverse("admin:index")))
+    assert "Du är inte samordnare för någon kommun." in identity(client.get(reverse("admin:index")))
