@@ -4,6 +4,8 @@ The promises' own admin parts (stale-form refusal, the approval workflow) are in
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, reverse_field_path
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,11 +16,85 @@ from portal.scoping import is_national_admin, is_scoped, scope
 URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A relation filter offering only the kommuner, periods, surveys … within the user's scope."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        in_scope = scope(field.related_model._default_manager.all(), request.user).values("pk")
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": in_scope}, ordering=ordering)
+
+
+class ScopedRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """Only the related rows the listed rows use, and of those only the ones within the user's scope.
+
+    RelatedOnlyFieldListFilter alone is not enough through a to-many relation: a survey shared by Vindeln and Umeå
+    would offer Umeå to Vindeln's coordinator.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        in_scope = scope(field.related_model._default_manager.all(), request.user).values("pk")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=models.Q(pk__in=used) & models.Q(pk__in=in_scope),
+            ordering=ordering,
+        )
+
+
+class ScopedAllValuesFieldListFilter(admin.AllValuesFieldListFilter):
+    """Values of a field across a relation ("follow_up__year"): only from rows within the user's scope.
+
+    Django takes such values from every row of the related model; the listed model's own values already come from
+    the scoped get_queryset().
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        parent_model, _path = reverse_field_path(model, field_path)
+        if parent_model is not model:
+            rows = scope(parent_model._default_manager.all(), request.user)
+            self.lookup_choices = rows.distinct().order_by(field.name).values_list(field.name, flat=True)
+
+
+def scoped_list_filter(item, model):
+    """`item` from a list_filter, with Django's relation and all-values filters swapped for scoped ones."""
+    if isinstance(item, str):
+        path, filter_class = item, None
+    elif isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str):
+        path, filter_class = item
+    else:
+        return item  # a SimpleListFilter: it builds its own choices
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return item
+    if field.is_relation:
+        if not is_scoped(field.related_model):
+            return item
+        if filter_class in (None, admin.RelatedFieldListFilter):
+            return (path, ScopedRelatedFieldListFilter)
+        if filter_class is admin.RelatedOnlyFieldListFilter:
+            return (path, ScopedRelatedOnlyFieldListFilter)
+        return item
+    # The all-values filter is what Django picks for a plain field without choices that is no boolean or date.
+    plain = not (field.choices or isinstance(field, (models.BooleanField, models.DateField)))
+    if filter_class is None and plain and "__" in path and is_scoped(field.model):
+        return (path, ScopedAllValuesFieldListFilter)
+    return item
+
+
 class ScopedMixin:
     """Coordinators see and change only their own kommuner's rows: lists, inlines, choices, autocomplete."""
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
+
+    def get_list_filter(self, request):
+        # Every relation filter offers only choices within the user's kommuner: a one-kommun coordinator never
+        # sees a list of every kommun and every period in the country.
+        return [scoped_list_filter(item, self.model) for item in super().get_list_filter(request)]
 
     def _scoped_choices(self, db_field, request, kwargs):
         if "queryset" in kwargs:

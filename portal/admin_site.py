@@ -13,15 +13,20 @@ from django.views.decorators.csrf import csrf_protect
 # The start page's to-do list is made of what the apps above portal register (promises: follow-ups and approvals);
 # portal imports none of them.
 _todo_providers = []
+_todo_order = {}
 
 
-def register_todo(provider):
+def register_todo(provider, *, order=50):
     """Adds a part to the admin start page's to-do list, from an AppConfig.ready().
 
     `provider(request)` returns the part's HTML (render_to_string with the request), or "" when it has nothing.
+    Parts are shown by `order`, then in the order registered: apps are ready in INSTALLED_APPS order, which
+    puts portal first, but the follow-ups (50) are the job and come before residents' input and the rest.
     """
     if provider not in _todo_providers:
         _todo_providers.append(provider)
+        _todo_order[provider] = order
+        _todo_providers.sort(key=lambda part: _todo_order.get(part, 50))
     return provider
 
 

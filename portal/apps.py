@@ -10,3 +10,8 @@ class PortalConfig(AppConfig):
         from portal import invalidation
 
         invalidation.connect()
+
+        from portal.admin_site import register_todo
+        from portal.admin_todo import accessibility_feedback_todo
+
+        register_todo(accessibility_feedback_todo, order=70)

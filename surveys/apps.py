@@ -7,3 +7,10 @@ class SurveysConfig(AppConfig):
     # so that the dependency direction portal <- surveys <- promises is fixed from the start.
     name = "surveys"
     verbose_name = _("Trygghetsundersökningar och dialoger")
+
+    def ready(self):
+        from portal.admin_site import register_todo
+        from surveys.admin.todo import admin_todo
+
+        # Residents' input waiting to be read, on the admin start page; portal asks the apps above it.
+        register_todo(admin_todo, order=60)

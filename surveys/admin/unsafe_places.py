@@ -1,9 +1,13 @@
 """Admin for unsafe places: moderation of residents' reports and places added by coordinators."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from portal import geography
 from portal.admin_mixins import ScopedAdmin
 from portal.invalidation import municipalities_changed
 from surveys.admin.links import activity_links
@@ -30,7 +34,7 @@ class UnsafePlaceAdmin(ScopedAdmin):
     date_hierarchy = "reported_on"
     ordering = ["-reported_on", "municipality__name", "title"]
     actions = ["approve", "reject"]
-    readonly_fields = ["addressed_by", "updated_at"]
+    readonly_fields = ["addressed_by", "updated_at", "position_map"]
     fieldsets = [
         (
             None,
@@ -56,10 +60,12 @@ class UnsafePlaceAdmin(ScopedAdmin):
         (
             gettext_lazy("Position på kartan"),
             {
-                "fields": [("latitude", "longitude")],
+                "fields": [("latitude", "longitude"), "position_map", "position_confirmed"],
                 "description": gettext_lazy(
                     "Frivilligt. Decimala grader (WGS 84), t.ex. latitud 63,8258 och longitud 20,2630 för Umeå "
-                    "centrum. Ange båda eller ingen; platser utan position visas bara i listan, inte på kartan."
+                    "centrum. Ange båda eller ingen; platser utan position visas bara i listan, inte på kartan. "
+                    "Kartan visar punkten och kommunens gräns: en punkt utanför kommunen kan inte godkännas förrän "
+                    "den är rättad eller bekräftad."
                 ),
             },
         ),
@@ -87,6 +93,59 @@ class UnsafePlaceAdmin(ScopedAdmin):
         ),
     ]
 
+    class Media:
+        # Leaflet and the review map's script: static files, data from the page (no inline script under the CSP).
+        css = {"all": ["vendor/leaflet-1.9.4/leaflet.css", "css/admin-place-map.css"]}
+        js = ["vendor/leaflet-1.9.4/leaflet.js", "js/admin-place-map.js"]
+
+    @admin.display(description=gettext_lazy("karta"))
+    def position_map(self, obj):
+        """The point on a map of its kommun, and in words whether it lies inside the kommun."""
+        municipality = obj.municipality if obj and obj.municipality_id else None
+        code = municipality.code if municipality else None
+        has_point = obj is not None and obj.latitude is not None and obj.longitude is not None
+        data = {
+            "point": [float(obj.latitude), float(obj.longitude)] if has_point else None,
+            "outline": geography.outline_geojson(code) if code else None,
+            "kommun": municipality.official_name if municipality else "",
+        }
+        return render_to_string(
+            "admin/surveys/includes/_place_review_map.html",
+            {
+                "data": data,
+                "place": obj,
+                "municipality": municipality,
+                "has_point": has_point,
+                "outside": has_point and obj.position_outside_municipality,
+                "known": code is not None and geography.kommun(code) is not None,
+                "tile_url": settings.MAP_TILE_URL,
+                "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+                "texts": {
+                    "point": _("Platsens position"),
+                    "outline": _("Kommunens gräns"),
+                    "zoomIn": _("Zooma in"),
+                    "zoomOut": _("Zooma ut"),
+                },
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        place = self.get_object_in_scope_or_404(request, object_id)
+        if request.method == "GET" and place.needs_position_check:
+            self.message_user(request, self._outside_text(place), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _outside_text(self, place):
+        return _(
+            "Positionen för ”%(title)s” ligger utanför %(kommun)s. Kontrollera punkten på kartan: rätta latitud "
+            "och longitud, eller kryssa i att positionen stämmer. Platsen kan inte godkännas innan dess."
+        ) % {"title": place.title, "kommun": place.municipality.official_name}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "position_outside", False) and not obj.position_confirmed:
+            self.message_user(request, self._outside_text(obj), messages.WARNING)
+
     @admin.display(description=gettext_lazy("på kartan"), boolean=True)
     def on_map(self, obj):
         return obj.latitude is not None and obj.longitude is not None
@@ -109,7 +168,15 @@ class UnsafePlaceAdmin(ScopedAdmin):
 
     @admin.action(description=gettext_lazy("Godkänn för publicering"), permissions=["change"])
     def approve(self, request, queryset):
-        count = self._moderate(request, queryset, Moderation.APPROVED)
+        # A pin outside its kommun is corrected or confirmed on its own page first, never approved in bulk.
+        unchecked = [
+            place
+            for place in queryset.exclude(moderation=Moderation.APPROVED).select_related("municipality")
+            if place.needs_position_check
+        ]
+        for place in unchecked:
+            self.message_user(request, self._outside_text(place), messages.ERROR)
+        count = self._moderate(request, queryset.exclude(pk__in=[place.pk for place in unchecked]), Moderation.APPROVED)
         self.message_user(
             request,
             ngettext(

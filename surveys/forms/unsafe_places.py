@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal import geography
 from portal.models import Municipality
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
 
@@ -41,6 +42,20 @@ def check_coordinates(form, latitude, longitude):
             "longitude",
             _("Longituden ligger utanför Sverige. Den ska vara mellan 10,9 och 24,2, t.ex. 20,2630 för Umeå."),
         )
+
+
+def outside_municipality(municipality, latitude, longitude):
+    """True when the point lies outside the kommun (unknown geography or no point: False)."""
+    if municipality is None or latitude is None or longitude is None:
+        return False
+    return geography.contains(municipality.code, latitude, longitude) is False
+
+
+def outside_message(municipality):
+    return _(
+        "Positionen ligger utanför %(kommun)s. Kontrollera att du har valt rätt kommun och att latitud och "
+        "longitud stämmer (klickade du på rätt ställe på kartan?)."
+    ) % {"kommun": municipality.official_name or municipality.name}
 
 
 class CoordinateField(forms.DecimalField):
@@ -255,6 +270,10 @@ class UnsafePlaceReportForm(forms.ModelForm):
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if "latitude" not in self.errors and "longitude" not in self.errors:
             check_coordinates(self, latitude, longitude)
+            municipality = cleaned.get("municipality")
+            if not self.errors and outside_municipality(municipality, latitude, longitude):
+                # A pin in the wrong kommun reaches the wrong coordinators: refused, with a way to put it right.
+                self.add_error("latitude", outside_message(municipality))
             if latitude is None and not cleaned.get("description", "").strip():
                 self.add_error(
                     "description",
@@ -295,10 +314,14 @@ class UnsafePlaceAdminForm(forms.ModelForm):
             "time_of_day",
             "latitude",
             "longitude",
+            "position_confirmed",
             "moderation",
             "status",
             "status_note",
         ]
+
+    # Set by clean(): the point lies outside the chosen kommun (the admin warns after saving).
+    position_outside = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,5 +333,20 @@ class UnsafePlaceAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "latitude" not in self.errors and "longitude" not in self.errors:
-            check_coordinates(self, cleaned.get("latitude"), cleaned.get("longitude"))
+            latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+            check_coordinates(self, latitude, longitude)
+            municipality = cleaned.get("municipality")
+            if "latitude" not in self.errors and outside_municipality(municipality, latitude, longitude):
+                self.position_outside = True
+                confirmed = cleaned.get("position_confirmed")
+                if cleaned.get("moderation") == Moderation.APPROVED and not confirmed:
+                    # Approving publishes the pin on the kommun's map: only once it is right, or said to be.
+                    self.add_error(
+                        "latitude",
+                        _(
+                            "%(outside)s Rätta positionen, eller kryssa i att den stämmer, innan platsen godkänns "
+                            "för publicering."
+                        )
+                        % {"outside": outside_message(municipality)},
+                    )
         return cleaned

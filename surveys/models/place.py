@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import geography
 from portal.models import Municipality
 from surveys.models.common import Moderation, TimeOfDay
 
@@ -44,6 +45,13 @@ class UnsafePlace(models.Model):
     time_of_day = models.CharField(_("tid på dygnet"), max_length=10, choices=TimeOfDay.choices, blank=True)
     latitude = models.DecimalField(_("latitud"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitud"), max_digits=9, decimal_places=6, null=True, blank=True)
+    position_confirmed = models.BooleanField(
+        _("positionen stämmer trots att den ligger utanför kommunen"),
+        default=False,
+        help_text=_(
+            "Kryssa bara i om du har kontrollerat att platsen verkligen ligger där, t.ex. precis vid kommungränsen."
+        ),
+    )
     source = models.CharField(_("källa"), max_length=20, choices=Source.choices, default=Source.PUBLIC_REPORT)
     moderation = models.CharField(
         _("granskning"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
@@ -79,6 +87,18 @@ class UnsafePlace(models.Model):
 
     def get_absolute_url(self):
         return reverse("unsafe_place_detail", kwargs={"pk": self.pk})
+
+    @property
+    def position_outside_municipality(self):
+        """True when the pin lies outside the place's kommun; False inside, or without a position or geography."""
+        if self.latitude is None or self.longitude is None or self.municipality_id is None:
+            return False
+        return geography.contains(self.municipality.code, self.latitude, self.longitude) is False
+
+    @property
+    def needs_position_check(self):
+        """Outside its kommun and nobody has confirmed that it is right: not to be approved like this."""
+        return not self.position_confirmed and self.position_outside_municipality
 
     def hidden_when_created(self):
         # A resident's report waits for moderation: until a coordinator approves it, no public page shows it, so

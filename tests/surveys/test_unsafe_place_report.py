@@ -256,3 +256,17 @@ def test_no_ip_address_is_stored(resident, vasterbotten):
     place = UnsafePlace.objects.get()
     for field in UnsafePlace._meta.concrete_fields:
         assert ip not in str(field.value_from_object(place)), field.name
+
+
+def test_a_point_outside_the_chosen_kommun_is_refused(resident, vasterbotten):
+    # Issue 16: a click 350 km away was accepted as Vindeln. With Vindeln's real kommunkod, a pin in Malmö is not.
+    vasterbotten["vindeln"].code = "2404"
+    vasterbotten["vindeln"].save()
+
+    refused = resident.post(URL, report(vasterbotten, latitude="55.605", longitude="13.0038"))
+    accepted = resident.post(URL, report(vasterbotten, latitude="64.2019", longitude="19.7166"))
+
+    assert refused.status_code == 200
+    assert "Positionen ligger utanför Vindelns kommun" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert UnsafePlace.objects.count() == 1
