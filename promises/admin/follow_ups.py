@@ -17,13 +17,25 @@ from promises.admin.common import translations_fieldset
 from promises.admin.follow_up_import import FollowUpImportAdminMixin
 from promises.admin.workflow import ApprovableAdminMixin, ApprovalStateFilter, VersionedAdminMixin
 from promises.models import ActivityReport, FocusAreaReport, FollowUp
+from promises.report_status import ReportStatusRadioSelect
 from promises.services import follow_up_add_missing_reports, follow_up_start
 from promises.views.periods import FOLLOW_UP_RELATED, follow_up_detail_context, follow_up_focus_areas
 
 REPORT_FIELDS = ["status", "done", ("count", "count_label"), "reason", "evidence_url"]
 
 
-class FocusAreaReportInline(ScopedMixin, admin.StackedInline):
+class ReportInlineMixin:
+    """The status as radios, each with its definition beside it (GOV.UK radios with hints)."""
+
+    radio_fields = {"status": admin.VERTICAL}
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status":
+            kwargs["widget"] = ReportStatusRadioSelect
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class FocusAreaReportInline(ReportInlineMixin, ScopedMixin, admin.StackedInline):
     """The year's report for every focus area: each area is followed up, whether or not it lists activities."""
 
     model = FocusAreaReport
@@ -50,7 +62,7 @@ class FocusAreaReportInline(ScopedMixin, admin.StackedInline):
         return format_html("<strong>{}</strong>", obj.focus_area.title)
 
 
-class ActivityReportInline(ScopedMixin, admin.StackedInline):
+class ActivityReportInline(ReportInlineMixin, ScopedMixin, admin.StackedInline):
     """The year's reports, one per activity, all filled in on the follow-up's page."""
 
     model = ActivityReport
