@@ -21,7 +21,7 @@ from promises.models import (
     ReportStatus,
 )
 from promises.snapshots import content_snapshot
-from promises.versions import content_changed
+from promises.versions import content_changed, suspended
 
 __all__ = ["content_changed"]  # re-exported: the CSV import and the admin call it from here
 
@@ -34,12 +34,26 @@ def follow_up_start(*, period, year, user=None, summary=""):
     if user is not None:
         follow_up._history_user = user
     follow_up.save()
-    follow_up_add_missing_reports(follow_up=follow_up, user=user)
+    # Its first reports are part of the new record, not changes to it: it starts at version 1.
+    with suspended():
+        _add_missing_reports(follow_up, user)
     return follow_up
 
 
+@transaction.atomic
 def follow_up_add_missing_reports(*, follow_up, user=None):
-    """Add a report for every focus area and activity of the period that has none yet (those added later)."""
+    """Add a report for every focus area and activity of the period that has none yet (those added later).
+
+    Reports added to an existing follow-up make one new content version between them, not one each.
+    """
+    with suspended():
+        created = _add_missing_reports(follow_up, user)
+    if created:
+        content_changed(obj=follow_up, user=user)
+    return created
+
+
+def _add_missing_reports(follow_up, user):
     created = 0
     existing = set(follow_up.area_reports.values_list("focus_area_id", flat=True))
     missing = FocusArea.objects.filter(period=follow_up.period).exclude(pk__in=existing)
