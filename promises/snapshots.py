@@ -53,7 +53,8 @@ def follow_up_snapshot(follow_up):
         for activity in focus_area.activities.all():
             report = activity_reports.get(activity.pk)
             if report is not None:
-                entries += _report_entries(f"activity:{activity.pk}", str(activity), report)
+                title = _("Aktivitet ”%(title)s”") % {"title": activity}
+                entries += _report_entries(f"activity:{activity.pk}", title, report)
     return entries
 
 
