@@ -78,8 +78,9 @@ class ReportChange:
 
     @property
     def municipality_name(self):
-        follow_up = self.report.follow_up
-        return follow_up.period.municipality.name
+        # Through the focus area or activity, loaded with their kommun (_in_scope), not the follow-up: no query.
+        focus_area = self.report.focus_area if self.is_focus_area else self.report.activity.focus_area
+        return focus_area.period.municipality.name
 
 
 @dataclass
