@@ -550,13 +550,16 @@ def test_the_admin_exports_selected_follow_ups_drafts_too_in_the_import_format(
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body, newline=""), delimiter=";"))
     assert {row["year"] for row in rows} == {"2024"}
-    assert {row["row_type"] for row in rows} == {"focus_area", "activity"}
-    rows = [row for row in rows if row["row_type"] == "activity"]
+    assert [row["row_type"] for row in rows] == ["focus_area", "activity", "activity"] * 2
     assert "Utkast som bara samordnare ser." in body
     assert "Umeå" not in body
-    rows[0]["done"] = "Ändrat i utkastet."
+    activity_row, area_row = rows[1], rows[3]
+    activity_row["done"] = "Ändrat i utkastet."
+    area_row.update(status="", status_label="Löpande", done="Området, ändrat i utkastet.")
     import_file(vindeln_coordinator_client, to_csv(rows))
-    assert reports_by_activity(draft)[int(rows[0]["activity_id"])].done == "Ändrat i utkastet."
+    assert reports_by_activity(draft)[int(activity_row["activity_id"])].done == "Ändrat i utkastet."
+    area_report = draft.area_reports.get(focus_area_id=area_row["focus_area_id"])
+    assert (area_report.status, area_report.done) == (ReportStatus.CONTINUOUS, "Området, ändrat i utkastet.")
 
 
 def test_the_save_is_in_the_admins_own_log(vindeln_coordinator_client, vasterbotten, coordinator_vindeln):
