@@ -20,15 +20,17 @@ File format (every key is optional unless marked *):
   ``[[periods.focus_areas.activities]]`` (text*, title, responsible = list of party names, target,
   frequency, recurrence, added_in_extension, easy_read).
 - ``examples.toml``, read only with ``with_examples``: ``[[follow_ups]]`` (municipality_code*, period* =
-  start_year, year*, summary*, publication, published_on) with ``[[follow_ups.reports]]`` (activity* = the
-  activity's title in its period file, status*, done, count, count_label, reason, evidence_url). Every
-  follow-up loaded from here is marked ``is_example``.
+  start_year, year*, summary*, publication, published_on) with ``[[follow_ups.area_reports]]`` (focus_area* =
+  the focus area's title in its period file, status*, done, count, count_label, reason, evidence_url), one for
+  every focus area of the period, and ``[[follow_ups.reports]]`` (activity* = the activity's title in its
+  period file, status*, done, count, count_label, reason, evidence_url). Every follow-up loaded from here is
+  marked ``is_example``.
 - English and lättläst: wherever the Swedish key is a text of the portal's content (a theme's name and
   description; a period's title, preamble, basis and feedback; a focus area's title and description; an
-  activity's title, text, target and frequency; a follow-up's summary; a report's done and reason) the same
-  key with ``_en`` holds an unofficial English translation, shown on the English pages. ``easy_read`` on a
-  period (a summary) and on an activity holds the same content in lättläst (easy-to-read) Swedish. The Swedish
-  keys stay the official, signed text: translate from them, never the other way round.
+  activity's title, text, target and frequency; a follow-up's summary; an area or activity report's done and
+  reason) the same key with ``_en`` holds an unofficial English translation, shown on the English pages.
+  ``easy_read`` on a period (a summary) and on an activity holds the same content in lättläst (easy-to-read)
+  Swedish. The Swedish keys stay the official, signed text: translate from them, never the other way round.
 - ``surveys/content/dialogues.toml`` (``DIALOGUES_FILE``, always read): ``[[dialogues]]`` (municipality_code*,
   title*, starts_at*, place*, ends_at, kind, description, heard, not_taken_up, source, published). Times are
   TOML local date-times (``2016-02-27T12:00:00``), read as Swedish time (``settings.TIME_ZONE``).
@@ -38,9 +40,9 @@ hyphens, non-breaking spaces, tabs or bullets. Leading and trailing whitespace i
 
 Order on the page is the order in the file. Rows are found again by natural keys: PoliceArea.name,
 Municipality.code, Theme.slug, PromisePeriod (kommun, start_year), Party/Signatory (period, name), FocusArea
-(period, title), Activity (focus area, position), FollowUp (period, year), ActivityReport (follow-up,
-activity), Dialogue (kommun, starts_at, place). So add new activities last, and do not rename a focus area
-in a file once it is loaded.
+(period, title), Activity (focus area, position), FollowUp (period, year), FocusAreaReport (follow-up, focus
+area), ActivityReport (follow-up, activity), Dialogue (kommun, starts_at, place). So add new activities last,
+and do not rename a focus area in a file once it is loaded.
 
 By default only missing rows are created and existing rows are left exactly as they are, so coordinators'
 edits in the admin survive ``make run``. ``update=True`` writes the files' values over existing rows.
@@ -68,6 +70,7 @@ from promises.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FocusAreaReport,
     FollowUp,
     Party,
     PromisePeriod,
@@ -77,6 +80,7 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from promises.versions import suspended
 from surveys.models import Dialogue
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -96,6 +100,7 @@ CONTENT_MODELS = (
     FocusArea,
     Activity,
     FollowUp,
+    FocusAreaReport,
     ActivityReport,
     Dialogue,
 )
@@ -304,10 +309,10 @@ FOLLOW_UP_SPEC = {
     "summary_en": (_text, ""),
     "publication": (_choice(Publication), Publication.DRAFT),
     "published_on": (_date, None),
+    "area_reports": (_tables, []),
     "reports": (_tables, []),
 }
-REPORT_SPEC = {
-    "activity": (_line, REQUIRED),
+_REPORT_FIELDS = {
     "status": (_choice(ReportStatus), REQUIRED),
     "done": (_text, ""),
     "count": (_int, None),
@@ -317,6 +322,8 @@ REPORT_SPEC = {
     "reason_en": (_text, ""),
     "evidence_url": (_line, ""),
 }
+AREA_REPORT_SPEC = {"focus_area": (_line, REQUIRED), **_REPORT_FIELDS}
+REPORT_SPEC = {"activity": (_line, REQUIRED), **_REPORT_FIELDS}
 
 DIALOGUE_SPEC = {
     "municipality_code": (_line, REQUIRED),
@@ -379,7 +386,8 @@ class Content:
     places: list = field(default_factory=list)  # (where, police area values, [(where, municipality values)])
     themes: list = field(default_factory=list)  # (where, values)
     periods: list = field(default_factory=list)  # PeriodSpec, sorted by kommun and start year
-    follow_ups: list = field(default_factory=list)  # (where, values, [(where, report values)])
+    # (where, values, [(where, area report values)], [(where, activity report values)])
+    follow_ups: list = field(default_factory=list)
     dialogues: list = field(default_factory=list)  # (where, values)
 
 
@@ -409,11 +417,15 @@ def _read_content(content_dir, with_examples):
         for i, raw in enumerate(_tables(data.get("follow_ups", []), f"{path.name}: follow_ups")):
             where = f"{path.name}: follow_ups[{i}]"
             values = _fields(raw, where, FOLLOW_UP_SPEC)
+            area_reports = [
+                (f"{where}.area_reports[{j}]", _fields(report, f"{where}.area_reports[{j}]", AREA_REPORT_SPEC))
+                for j, report in enumerate(values.pop("area_reports"))
+            ]
             reports = [
                 (f"{where}.reports[{j}]", _fields(report, f"{where}.reports[{j}]", REPORT_SPEC))
                 for j, report in enumerate(values.pop("reports"))
             ]
-            content.follow_ups.append((where, values, reports))
+            content.follow_ups.append((where, values, area_reports, reports))
     content.dialogues = _read_dialogues(DIALOGUES_FILE)
     content.periods.sort(key=lambda period: (period.municipality_code, period.start_year))
     _carry_over(content)
@@ -599,7 +611,7 @@ def _check_references(content):
                 activity_titles.append(title)
 
     follow_up_keys = set()
-    for where, values, reports in content.follow_ups:
+    for where, values, area_reports, reports in content.follow_ups:
         period = periods.get((values["municipality_code"], values["period"]))
         if period is None:
             _fail(
@@ -611,6 +623,18 @@ def _check_references(content):
         if key in follow_up_keys:
             _fail(f"{where}.year", _("det finns redan en uppföljning för det året"))
         follow_up_keys.add(key)
+        area_titles = [focus_area.title for focus_area in period.focus_areas]
+        for report_where, report in area_reports:
+            if report["focus_area"] not in area_titles:
+                _fail(
+                    f"{report_where}.focus_area",
+                    _("inget fokusområde i perioden har rubriken ”%(value)s”; välj bland: %(allowed)s")
+                    % _allowed(report["focus_area"], area_titles),
+                )
+        reported_areas = [report["focus_area"] for _where, report in area_reports]
+        for report_where, report in area_reports:
+            if reported_areas.count(report["focus_area"]) > 1:
+                _fail(f"{report_where}.focus_area", _("fokusområdet har redan en rapport i uppföljningen"))
         activities = period.activities_by_title()
         for report_where, report in reports:
             if report["activity"] not in activities:
@@ -709,8 +733,8 @@ class _Writer:
             )
         for period in content.periods:
             self.write_period(period)
-        for where, values, reports in content.follow_ups:
-            self.write_follow_up(where, values, reports, content)
+        for where, values, area_reports, reports in content.follow_ups:
+            self.write_follow_up(where, values, area_reports, reports, content)
         for where, values in content.dialogues:
             lookup = {
                 "municipality": self.municipalities[values["municipality_code"]],
@@ -774,7 +798,7 @@ class _Writer:
         self.count(Activity, state)
         return activity
 
-    def write_follow_up(self, where, values, reports, content):
+    def write_follow_up(self, where, values, area_reports, reports, content):
         code, start_year = values["municipality_code"], values["period"]
         period = self.periods[(code, start_year)]
         lookup = {"period": period, "year": values["year"]}
@@ -789,6 +813,14 @@ class _Writer:
         values = {**_without(values, "municipality_code", "period", "year"), "is_example": True}
         follow_up = self.save_counted(FollowUp, where, lookup, values)
         period_spec = next(p for p in content.periods if (p.municipality_code, p.start_year) == (code, start_year))
+        focus_areas = {focus_area.title: focus_area for focus_area in period.focus_areas.all()}
+        for report_where, report_values in area_reports:
+            self.save_counted(
+                FocusAreaReport,
+                report_where,
+                {"follow_up": follow_up, "focus_area": focus_areas[report_values["focus_area"]]},
+                _without(report_values, "focus_area"),
+            )
         activities = period_spec.activities_by_title()
         for report_where, report_values in reports:
             focus_spec, activity_spec = activities[report_values["activity"]]
@@ -856,7 +888,8 @@ def content_load(*, with_examples=False, update=False, stdout=None):
     """
     content = _read_content(CONTENT_DIR, with_examples)
     result = LoadResult(update=update, with_examples=with_examples)
-    with transaction.atomic():
+    # The files are the content as it stands, not coordinators' changes to it: no content versions are made.
+    with transaction.atomic(), suspended():
         _Writer(update=update, result=result).write(content)
     if stdout is not None:
         stdout.write(result.summary())

@@ -77,14 +77,18 @@ def follow_up_report_header(follow_up):
 
 
 def period_document_text(period):
-    """The promise as plain text, paragraph by paragraph, for comparing the live text with the signed one."""
+    """The promise as plain text, paragraph by paragraph, for comparing the live text with the signed one.
+
+    Activities added after signing are not part of what was signed, so they are left out: attaching one to a
+    focus area during the period does not make the live text differ from the signed original.
+    """
     lines = [str(period.display_title)]
     for text in (period.preamble, period.basis):
         lines += _paragraphs(text)
     for focus_area in period.focus_areas.all():
         lines.append(focus_area.title)
         lines += _paragraphs(focus_area.description)
-        lines += [activity.text for activity in focus_area.activities.all()]
+        lines += [activity.text for activity in focus_area.activities.all() if not activity.added_after_signing]
     lines += _paragraphs(period.feedback)
     return "\n".join(lines)
 

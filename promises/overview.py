@@ -8,22 +8,25 @@ activities there are (the national scale is 290 kommuner with ten years of perio
 
 Followed up in time (stated on the overview page in the same words; change both together):
 
-- The unit is an *activity-year*: one activity of a published promise period, for one year that the period
-  covers. A year's follow-up is due by FOLLOW_UP_DEADLINE in the following year (31 March).
+- The unit is a *focus-area-year* (områdesår): one focus area of a published promise period, for one year that
+  the period covers. The promise is made per focus area, and every area is followed up every year, whether or
+  not it enumerates activities; so each area counts once per year, however many activities it has. A year's
+  follow-up is due by FOLLOW_UP_DEADLINE in the following year (31 March).
 - Only *compared years* count: the YEARS_COMPARED most recent years whose deadline has passed, the same
   years for every kommun, so that the figures cover the same stretch of time everywhere. A year that has
   ended but whose deadline is still ahead is not counted yet.
-- An activity-year is *in time* when the period's published follow-up for that year contains a report for the
-  activity (whatever its status) and the follow-up was published (FollowUp.published_on) on or before the
-  deadline; *late* when such a report exists but the follow-up was published after it; *missing* otherwise,
-  also when the year's follow-up is published but says nothing about the activity.
+- A focus-area-year is *in time* when the period's published follow-up for that year says something about the
+  area (a written area report, whatever its status, or a report on at least one of the area's activities) and
+  the follow-up was published (FollowUp.published_on) on or before the deadline; *late* when it says something
+  but was published after it; *missing* otherwise, also when the year's follow-up is published but says nothing
+  about the area (an area report left empty counts as nothing).
 - Drafts never count: neither draft periods nor unpublished follow-ups.
-- Example follow-ups (is_example) are invented, so they are left out: an activity-year whose published
+- Example follow-ups (is_example) are invented, so they are left out: a focus-area-year whose published
   follow-up is an example is neither in time, nor late, nor missing, and not part of the share. The number of
-  such activity-years is shown beside the figures, labelled "Exempel", so that what was left out is visible.
-- The share is in_time / (in_time + late + missing), as a whole percentage; no share without activity-years.
+  such focus-area-years is shown beside the figures, labelled "Exempel", so that what was left out is visible.
+- The share is in_time / (in_time + late + missing), as a whole percentage; no share without focus-area-years.
 
-What the figures cannot say: whether the activities were carried out or did any good, or whether a follow-up
+What the figures cannot say: whether the promises were carried out or did any good, or whether a follow-up
 was published somewhere other than this portal. When a report was added to a follow-up after its publication
 is not recorded, so a report counts by its follow-up's publication date.
 """
@@ -32,6 +35,7 @@ import datetime
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
@@ -44,6 +48,7 @@ from promises.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FocusAreaReport,
     FollowUp,
     PeriodPhase,
     PromisePeriod,
@@ -51,7 +56,7 @@ from promises.models import (
     Theme,
     years_label,
 )
-from promises.timeline import activity_timeline, latest_report, period_years
+from promises.timeline import activity_timeline, latest_report, period_years, report_timeline, split_activities
 
 FOLLOW_UP_DEADLINE = (3, 31)  # (month, day) in the year after the year followed up
 YEARS_COMPARED = 3
@@ -141,12 +146,12 @@ def theme_chart(*, themes, total):
 
 @dataclass
 class FollowUpFigures:
-    """Activity-years of the compared years for one kommun (or the whole country); see the module docstring."""
+    """Focus-area-years of the compared years for one kommun (or the whole country); see the module docstring."""
 
-    due: int = 0  # activity-years to follow up, examples left out
+    due: int = 0  # focus-area-years to follow up, examples left out
     in_time: int = 0
     late: int = 0
-    examples: int = 0  # activity-years whose follow-up is an invented example: not in `due`
+    examples: int = 0  # focus-area-years whose follow-up is an invented example: not in `due`
 
     @property
     def missing(self):
@@ -167,40 +172,35 @@ class FollowUpFigures:
 
 
 def follow_up_figures(*, years):
-    """{municipality id: FollowUpFigures} for the given (due) years. Three queries.
+    """{municipality id: FollowUpFigures} for the given (due) years. Four queries.
 
-    Kommuner without any activity-year in those years are not in the result.
+    Kommuner without any focus-area-year in those years are not in the result.
     """
     figures = defaultdict(FollowUpFigures)
     if not years:
         return {}
     first, last = years[0], years[-1]
 
-    # 1. Activities per published period overlapping the years: each counts once for every compared year
-    #    that its period covers.
-    activities = {}
+    # 1. Focus areas per published period overlapping the years: each counts once for every compared year that
+    #    its period covers.
+    areas = {}
     per_period = (
-        Activity.objects.filter(
-            focus_area__period__publication=Publication.PUBLISHED,
-            focus_area__period__start_year__lte=last,
-            focus_area__period__end_year__gte=first,
+        FocusArea.objects.filter(
+            period__publication=Publication.PUBLISHED,
+            period__start_year__lte=last,
+            period__end_year__gte=first,
         )
         .order_by()
-        .values(
-            "focus_area__period",
-            "focus_area__period__municipality",
-            "focus_area__period__start_year",
-            "focus_area__period__end_year",
-        )
+        .values("period", "period__municipality", "period__start_year", "period__end_year")
         .annotate(n=Count("id"))
     )
     for row in per_period:
-        start, end = row["focus_area__period__start_year"], row["focus_area__period__end_year"]
+        start, end = row["period__start_year"], row["period__end_year"]
         covered = [year for year in years if start <= year <= end]
-        activities[row["focus_area__period"]] = (row["focus_area__period__municipality"], row["n"])
-        figures[row["focus_area__period__municipality"]].due += row["n"] * len(covered)
+        areas[row["period"]] = (row["period__municipality"], row["n"])
+        figures[row["period__municipality"]].due += row["n"] * len(covered)
 
-    # 2. Years whose published follow-up is an example: all of the period's activities that year are left out.
+    # 2. Years whose published follow-up is an example: all of the period's focus areas that year are left out.
     examples = (
         FollowUp.objects.published()
         .filter(is_example=True, year__gte=first, year__lte=last)
@@ -209,38 +209,50 @@ def follow_up_figures(*, years):
         .values_list("period", flat=True)
     )
     for period_id in examples:
-        if period_id in activities:
-            municipality_id, n = activities[period_id]
+        if period_id in areas:
+            municipality_id, n = areas[period_id]
             figures[municipality_id].examples += n
             figures[municipality_id].due -= n
 
-    # 3. Reports in real (not example) published follow-ups of those years, split by publication date. A report
-    #    belongs to an activity of the follow-up's own period and the year lies within it (both checked in
-    #    clean()); the filters repeat that so that no stray row can count beyond `due`.
-    on_time = Q()
-    for year in years:
-        on_time |= Q(follow_up__year=year, follow_up__published_on__lte=follow_up_deadline(year))
-    reports = (
+    # 3 and 4. What real (not example) published follow-ups of those years say something about: focus areas with a
+    #    written area report, and focus areas with a report on one of their activities. A report belongs to its
+    #    follow-up's own period and the year lies within it (both checked in clean()); the filters repeat that so
+    #    that no stray row can count beyond `due`. One row per follow-up and area (distinct), so the rows grow with
+    #    focus-area-years, never with activities.
+    real_follow_ups = Q(
+        follow_up__publication=Publication.PUBLISHED,
+        follow_up__period__publication=Publication.PUBLISHED,
+        follow_up__is_example=False,
+        follow_up__year__gte=first,
+        follow_up__year__lte=last,
+    )
+    within_period = Q(
+        follow_up__year__gte=F("follow_up__period__start_year"), follow_up__year__lte=F("follow_up__period__end_year")
+    )
+    columns = ("follow_up__period__municipality", "follow_up__year", "follow_up__published_on")
+    area_rows = (
+        FocusAreaReport.objects.filter(real_follow_ups, within_period, focus_area__period=F("follow_up__period"))
+        .exclude(done="", reason="")
+        .order_by()
+        .values_list("follow_up", "focus_area", *columns)
+    )
+    activity_rows = (
         ActivityReport.objects.filter(
-            follow_up__publication=Publication.PUBLISHED,
-            follow_up__period__publication=Publication.PUBLISHED,
-            follow_up__is_example=False,
-            follow_up__year__gte=first,
-            follow_up__year__lte=last,
-            activity__focus_area__period=F("follow_up__period"),
-        )
-        .filter(
-            follow_up__year__gte=F("follow_up__period__start_year"),
-            follow_up__year__lte=F("follow_up__period__end_year"),
+            real_follow_ups, within_period, activity__focus_area__period=F("follow_up__period")
         )
         .order_by()
-        .values("follow_up__period__municipality")
-        .annotate(in_time=Count("id", filter=on_time), late=Count("id", filter=~on_time))
+        .values_list("follow_up", "activity__focus_area", *columns)
+        .distinct()
     )
-    for row in reports:
-        kommun = figures[row["follow_up__period__municipality"]]
-        kommun.in_time += row["in_time"]
-        kommun.late += row["late"]
+    reported = {}
+    for follow_up_id, focus_area_id, municipality_id, year, published_on in chain(area_rows, activity_rows):
+        reported[follow_up_id, focus_area_id] = (municipality_id, year, published_on)
+    for municipality_id, year, published_on in reported.values():
+        kommun = figures[municipality_id]
+        if published_on is not None and published_on <= follow_up_deadline(year):
+            kommun.in_time += 1
+        else:
+            kommun.late += 1
     return dict(figures)
 
 
@@ -288,7 +300,7 @@ class NationalOverview:
 
 
 def national_overview(*, today):
-    """Everything the overview page shows. Five queries, whatever the number of kommuner and periods.
+    """Everything the overview page shows. Six queries, whatever the number of kommuner and periods.
 
     Kommuner are grouped by county and then by police area, each level in Swedish alphabetical order; each
     kommun carries `in_force` (the published period in force this year: its years, or None), `latest_years`
@@ -386,10 +398,10 @@ class ThemeDetail:
     def has_examples(self):
         groups = (self.ongoing, self.upcoming, self.ended)
         return any(
-            activity.latest is not None and activity.latest.is_example
+            item.latest is not None and item.latest.is_example
             for group in groups
             for entry in group
-            for activity in entry.activities
+            for item in [*entry.period.theme_focus_areas, *entry.activities]
         )
 
 
@@ -409,7 +421,10 @@ def theme_detail(*, theme, today):
     focus areas, their activities and each activity's latest published status) and links to the others.
 
     One period per kommun keeps the page the same size however many years of promises there are. Grouped into
-    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Six queries.
+    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Seven queries.
+
+    Each focus area also gets `latest` (its latest published area report's cell) and `signed_activities` and
+    `added_activities` (those attached during the period, shown apart).
     """
     # Light rows first (four columns, however many periods), to choose the one period per kommun to load in full.
     refs = [
@@ -431,8 +446,12 @@ def theme_detail(*, theme, today):
     )
     # Prefetched into plain lists (to_attr): a related manager's .all() copies a queryset each time it is called,
     # which adds up over hundreds of kommuner.
+    published_area_reports = FocusAreaReport.objects.filter(
+        follow_up__publication=Publication.PUBLISHED
+    ).select_related("follow_up")
     focus_areas = FocusArea.objects.filter(theme=theme).prefetch_related(
-        Prefetch("activities", queryset=activities, to_attr="activity_list")
+        Prefetch("activities", queryset=activities, to_attr="activity_list"),
+        Prefetch("reports", queryset=published_area_reports, to_attr="published_reports"),
     )
     shown = (
         PromisePeriod.objects.filter(pk__in=shown_ids)
@@ -457,8 +476,12 @@ def theme_detail(*, theme, today):
         period.current_phase = period.phase(today)
         year_cells = period_years(period=period, today=today)
         for focus_area in period.theme_focus_areas:
+            focus_area.latest = latest_report(
+                report_timeline(reports=focus_area.published_reports, year_cells=year_cells)
+            )
             for activity in focus_area.activity_list:
                 activity.latest = latest_report(activity_timeline(activity=activity, year_cells=year_cells))
+            split_activities(focus_area, focus_area.activity_list)
         others = [other for other in by_municipality[period.municipality_id] if other.pk != period.pk]
         groups[period.current_phase].append(
             ThemeMunicipality(municipality=period.municipality, period=period, other_periods=others)

@@ -21,6 +21,7 @@ COORDINATOR_PERMISSIONS = {
         "focusarea": ["view", "add", "change", "delete"],
         "activity": ["view", "add", "change", "delete"],
         "followup": ["view", "add", "change"],
+        "focusareareport": ["view", "change"],
         "activityreport": ["view", "change"],
     },
     "surveys": {
@@ -53,11 +54,16 @@ def coordinator_group_sync(*, apps, using="default"):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(using).get_or_create(name=COORDINATOR_GROUP)
+    # A model that a later migration adds has no permissions yet in an earlier migration's state: it joins the
+    # group at the post_migrate sync after the last migration.
     permissions = [
-        Permission.objects.using(using).get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        permission
         for app_label, models in COORDINATOR_PERMISSIONS.items()
         for model, actions in models.items()
         for action in actions
+        for permission in Permission.objects.using(using).filter(
+            content_type__app_label=app_label, codename=f"{action}_{model}"
+        )
     ]
     group.permissions.set(permissions)
     return group

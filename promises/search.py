@@ -1,5 +1,5 @@
 """Search across the public content: promise periods, their activities, published yearly follow-ups and their
-activity reports, and published dialogues and safety walks.
+focus area and activity reports, and published dialogues and safety walks.
 
 The backend is chosen in one place, `_backend()`, by the database in use:
 
@@ -14,7 +14,8 @@ Both return the same `SearchResult`s, ordered best first and then newest first, 
 paginator slices: only the page's rows are fetched and excerpted, whatever the number of hits.
 
 Only published content is searched: periods that are published; activities of published periods; follow-ups that
-are published and whose period is too, and the activity reports of those follow-ups; published dialogues.
+are published and whose period is too, and the focus area and activity reports of those follow-ups; published
+dialogues.
 
 Excerpts are HTML: the text is escaped first and only our own <mark> elements are added afterwards. On PostgreSQL
 ts_headline marks hits with two private-use characters (START/STOP below) rather than with HTML, so that its
@@ -35,7 +36,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.localized import localized
-from promises.models import Activity, ActivityReport, FollowUp, PromisePeriod, Publication
+from promises.models import Activity, ActivityReport, FocusAreaReport, FollowUp, PromisePeriod, Publication
 from surveys.models import Dialogue
 
 CONFIG = "swedish"
@@ -68,6 +69,7 @@ class Kind(models.IntegerChoices):
     FOLLOW_UP = 3, _("Årlig uppföljning")
     REPORT = 4, _("Uppföljning av ett löfte")
     DIALOGUE = 5, _("Dialog")
+    AREA_REPORT = 6, _("Uppföljning av ett fokusområde")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class _Source:
     title_field: str | None
     excerpt_fields: tuple
     related: tuple
+    # Whether the table has the generated, indexed `search_document` column on PostgreSQL (migration 0007). Area
+    # reports have none yet: their vector is computed in the query (one row per focus area and year, few enough).
+    stored_document: bool = True
 
     def public(self):
         published = Publication.PUBLISHED
@@ -109,6 +114,10 @@ class _Source:
             return FollowUp.objects.published()
         if self.kind == Kind.REPORT:
             return ActivityReport.objects.filter(
+                follow_up__publication=published, follow_up__period__publication=published
+            )
+        if self.kind == Kind.AREA_REPORT:
+            return FocusAreaReport.objects.filter(
                 follow_up__publication=published, follow_up__period__publication=published
             )
         return Dialogue.objects.published()
@@ -124,6 +133,10 @@ class _Source:
         for vector in vectors[1:]:
             document = document + vector
         return document
+
+    def document(self):
+        """What the PostgreSQL backend matches and ranks: the stored column where there is one."""
+        return StoredDocument() if self.stored_document else self.vector()
 
 
 class StoredDocument(Expression):
@@ -180,6 +193,17 @@ SOURCES = (
         title_field=None,
         excerpt_fields=("done", "reason"),
         related=("follow_up__period__municipality", "activity"),
+    ),
+    _Source(
+        kind=Kind.AREA_REPORT,
+        category=Category.FOLLOW_UPS,
+        municipality="follow_up__period__municipality",
+        sort_year=F("follow_up__year"),
+        weighted_fields=(("done", "B"), ("reason", "C")),
+        title_field=None,
+        excerpt_fields=("done", "reason"),
+        related=("follow_up__period__municipality", "focus_area"),
+        stored_document=False,
     ),
     _Source(
         kind=Kind.DIALOGUE,
@@ -301,10 +325,10 @@ class _PostgresBackend:
     def matching(self, source):
         if self.query is None:
             return None
-        return source.public().alias(document=StoredDocument()).filter(document=self.query)
+        return source.public().alias(document=source.document()).filter(document=self.query)
 
     def rank(self, source):
-        return SearchRank(StoredDocument(), self.query)
+        return SearchRank(source.document(), self.query)
 
     def _headline(self, expression, **options):
         return SearchHeadline(expression, self.query, config=CONFIG, start_sel=START, stop_sel=STOP, **options)
@@ -432,6 +456,12 @@ def _result(source, obj, backend):
         municipality = period.municipality
         url = f"{follow_up.get_absolute_url()}#activity-{obj.activity_id}"
         plain_title = obj.activity.title or obj.activity.short_text
+    elif kind == Kind.AREA_REPORT:
+        follow_up = obj.follow_up
+        period, year, is_example = follow_up.period, follow_up.year, follow_up.is_example
+        municipality = period.municipality
+        url = f"{follow_up.get_absolute_url()}#focus-area-{obj.focus_area_id}"
+        plain_title = obj.focus_area.title
     else:
         municipality, date = obj.municipality, obj.starts_at
         url, plain_title = obj.get_absolute_url(), obj.title

@@ -60,6 +60,15 @@ def follow_up_add_missing_reports(*, follow_up, user=None):
     return created
 
 
+def activity_added_during_period(*, activity, today=None):
+    """Mark an activity added to a signed promise as added after signing, so it is never read as signed text."""
+    period = activity.focus_area.period
+    if activity.pk is None and (period.signed_on or period.is_published or period.signed_original):
+        activity.added_after_signing = True
+        activity.added_on = activity.added_on or today or timezone.localdate()
+    return activity
+
+
 def _approval_side(user, obj):
     coordinator = coordinator_for(user)
     if coordinator is None:
@@ -210,8 +219,8 @@ def coordinator_todo(*, user, today=None):
 
 
 def _awaiting(obj, year, period, organisation):
-    municipality_ok = obj.municipality_approved_at is not None
-    police_ok = obj.police_approved_at is not None
+    municipality_ok = obj.municipality_approval_counts
+    police_ok = obj.police_approval_counts
     if municipality_ok and not police_ok:
         text = _("Godkänd av kommunen, väntar på polisens godkännande.")
         yours = organisation == Organisation.POLICE

@@ -8,19 +8,23 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from promises.models import FocusAreaReport, Publication
+
 
 class YearState:
     REPORTED = "reported"
-    NO_REPORT = "no_report"  # the year's follow-up is published but says nothing about this activity
+    NO_REPORT = "no_report"  # the year's follow-up is published but says nothing about this area or activity
     MISSING = "missing"  # the year is over and no follow-up has been published
     UNDER_WAY = "under_way"  # the current year: its follow-up is not due yet
     UPCOMING = "upcoming"
+    NOT_ADDED = "not_added"  # an activity added after signing, in a year before it was added
 
     LABELS = {
         NO_REPORT: _("Ingen rapport"),
         MISSING: _("Uppföljning saknas"),
         UNDER_WAY: _("Året pågår"),
         UPCOMING: _("Kommande år"),
+        NOT_ADDED: _("Inte tillagd än"),
     }
 
 
@@ -68,8 +72,28 @@ def period_years(*, period, today):
 
 
 def activity_timeline(*, activity, year_cells):
-    """The activity's status in every year of the period, from its prefetched published reports."""
-    reports = {report.follow_up.year: report for report in activity.published_reports}
+    """The activity's status in every year of the period, from its prefetched published reports. An activity added
+    after signing is not held to the years before it was added."""
+    timeline = report_timeline(reports=activity.published_reports, year_cells=year_cells)
+    if not activity.added_after_signing or activity.added_on is None:
+        return timeline
+    return [
+        YearCell(year=cell.year, state=YearState.NOT_ADDED)
+        if cell.report is None and cell.year < activity.added_on.year
+        else cell
+        for cell in timeline
+    ]
+
+
+def added_by(activity, year):
+    """Whether the activity belongs to the promise in `year`: signed ones always, added ones from their year on."""
+    return not activity.added_after_signing or activity.added_on is None or activity.added_on.year <= year
+
+
+def report_timeline(*, reports, year_cells):
+    """A focus area's or an activity's status in every year of the period, from its published reports (each with
+    its follow-up loaded)."""
+    reports = {report.follow_up.year: report for report in reports}
     timeline = []
     for cell in year_cells:
         if cell.follow_up is None:
@@ -89,14 +113,48 @@ def latest_report(timeline):
     return None
 
 
+def published_area_reports(*, period, follow_ups):
+    """The area reports of the period's given published follow-ups, {focus area id: [report, …]}.
+
+    Always one query (also without follow-ups, so that a page's query count does not depend on whether a year has
+    been followed up); each report's follow-up is the given object, reached without a query.
+    """
+    by_id = {follow_up.pk: follow_up for follow_up in follow_ups}
+    reports = {}
+    published = FocusAreaReport.objects.filter(follow_up__period=period, follow_up__publication=Publication.PUBLISHED)
+    for report in published.order_by():
+        if report.follow_up_id in by_id:
+            report.follow_up = by_id[report.follow_up_id]
+            reports.setdefault(report.focus_area_id, []).append(report)
+    return reports
+
+
+def split_activities(focus_area, activities):
+    """Set the focus area's `signed_activities` (the promise as signed) and `added_activities` (attached during
+    the period): the added ones are shown apart, never mixed into the signed text."""
+    focus_area.signed_activities = [activity for activity in activities if not activity.added_after_signing]
+    focus_area.added_activities = sorted(
+        (activity for activity in activities if activity.added_after_signing),
+        key=lambda activity: (activity.added_on, activity.order, activity.pk),
+    )
+
+
 def annotate_period(*, period, today):
-    """Attach `current_phase` and `year_cells` to a period loaded with_content(), and `timeline` and `latest`
-    to each of its activities."""
+    """Attach `current_phase` and `year_cells` to a period loaded with_content(); to each focus area its
+    `timeline` and `latest` (from its area reports, one query), `signed_activities` and `added_activities`; and
+    `timeline` and `latest` to each of its activities."""
     period.current_phase = period.phase(today)
     period.year_cells = period_years(period=period, today=today)
     period.has_examples = any(cell.is_example for cell in period.year_cells)
+    area_reports = published_area_reports(
+        period=period, follow_ups=[cell.follow_up for cell in period.year_cells if cell.follow_up]
+    )
     for focus_area in period.focus_areas.all():
-        for activity in focus_area.activities.all():
+        focus_area.timeline = report_timeline(reports=area_reports.get(focus_area.pk, ()), year_cells=period.year_cells)
+        focus_area.latest = latest_report(focus_area.timeline)
+        activities = list(focus_area.activities.all())
+        for activity in activities:
             activity.timeline = activity_timeline(activity=activity, year_cells=period.year_cells)
             activity.latest = latest_report(activity.timeline)
+        split_activities(focus_area, activities)
     return period

@@ -105,27 +105,42 @@ def version_bump(model, pk, *, now=None):
 
 
 def _parent_id(instance, path):
-    if "__" not in path:
-        return getattr(instance, path)
-    return type(instance).objects.filter(pk=instance.pk).values_list(path, flat=True).first()
+    """The approvable the part belongs to now, as the caller's copy says."""
+    if path == "focus_area__period_id":
+        return instance.focus_area.period_id if instance.focus_area_id else None
+    return getattr(instance, path)
 
 
-def _stored_parent_id(instance, path):
-    """The parent as the database has it before this save: a part moved to another period changes both."""
-    if instance.pk is None or instance._state.adding:
-        return None
-    return type(instance).objects.filter(pk=instance.pk).values_list(path, flat=True).first()
+def _compared_fields(model):
+    # Everything stored on the row except its bookkeeping; a reordering is a change too, the public sees the order.
+    return [field for field in model._meta.concrete_fields if not field.primary_key and field.name != "version"]
 
 
 def _remember_parent(sender, instance, raw=False, **kwargs):
+    """Before a part is saved: its parent as stored (a move changes two parents) and whether anything changed.
+
+    The admin saves the main object of every change form, also when only its links changed (the evidence chain,
+    which is not part of the approved text): such a save makes no new version.
+    """
     if raw or sender not in PARTS or not _active():
         return
     _model, path = PARTS[sender]
-    instance._versions_parent_before = _stored_parent_id(instance, path)
+    instance._versions_parent_before = None
+    instance._versions_changed = True
+    if instance.pk is None or instance._state.adding:
+        return
+    fields = _compared_fields(sender)
+    stored = sender.objects.filter(pk=instance.pk).values(path, *(field.attname for field in fields)).first()
+    if stored is None:
+        return
+    instance._versions_parent_before = stored[path]
+    instance._versions_changed = any(stored[field.attname] != field.value_from_object(instance) for field in fields)
 
 
-def _part_saved(sender, instance, raw=False, **kwargs):
+def _part_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw or sender not in PARTS or not _active():
+        return
+    if not created and not getattr(instance, "_versions_changed", True):
         return
     model, path = PARTS[sender]
     parents = {_parent_id(instance, path), getattr(instance, "_versions_parent_before", None)}
@@ -137,7 +152,7 @@ def _part_deleting(sender, instance, **kwargs):
     if sender not in PARTS or not _active():
         return
     _model, path = PARTS[sender]
-    instance._versions_parent_before = _stored_parent_id(instance, path)
+    instance._versions_parent_before = sender.objects.filter(pk=instance.pk).values_list(path, flat=True).first()
 
 
 def _part_deleted(sender, instance, **kwargs):

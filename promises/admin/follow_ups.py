@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +16,38 @@ from portal.scoping import is_national_admin
 from promises.admin.common import translations_fieldset
 from promises.admin.follow_up_import import FollowUpImportAdminMixin
 from promises.admin.workflow import ApprovableAdminMixin, ApprovalStateFilter, VersionedAdminMixin
-from promises.models import ActivityReport, FollowUp
+from promises.models import ActivityReport, FocusAreaReport, FollowUp
 from promises.services import follow_up_add_missing_reports, follow_up_start
+from promises.views.periods import FOLLOW_UP_RELATED, follow_up_detail_context, follow_up_focus_areas
+
+REPORT_FIELDS = ["status", "done", ("count", "count_label"), "reason", "evidence_url"]
+
+
+class FocusAreaReportInline(ScopedMixin, admin.StackedInline):
+    """The year's report for every focus area: each area is followed up, whether or not it lists activities."""
+
+    model = FocusAreaReport
+    formfield_overrides = URL_FORMFIELD
+    fieldsets = [
+        (None, {"fields": ["area", *REPORT_FIELDS]}),
+        translations_fieldset(["done_en", "reason_en"], easy_read=False),
+    ]
+    readonly_fields = ["area"]
+    extra = 0
+    can_delete = False
+    verbose_name = gettext_lazy("fokusområde")
+    verbose_name_plural = gettext_lazy("Fokusområden: status och vad som gjordes under året (krävs)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("focus_area").order_by("focus_area__order", "focus_area")
+
+    def has_add_permission(self, request, obj=None):
+        # Reports are created by starting the follow-up: one per focus area, never by hand.
+        return False
+
+    @admin.display(description=gettext_lazy("fokusområdet"))
+    def area(self, obj):
+        return format_html("<strong>{}</strong>", obj.focus_area.title)
 
 
 class ActivityReportInline(ScopedMixin, admin.StackedInline):
@@ -24,9 +56,11 @@ class ActivityReportInline(ScopedMixin, admin.StackedInline):
     model = ActivityReport
     formfield_overrides = URL_FORMFIELD
     fieldsets = [
-        (None, {"fields": ["promise", "status", "done", ("count", "count_label"), "reason", "evidence_url"]}),
+        (None, {"fields": ["promise", *REPORT_FIELDS]}),
         translations_fieldset(["done_en", "reason_en"], easy_read=False),
     ]
+    verbose_name = gettext_lazy("aktivitet")
+    verbose_name_plural = gettext_lazy("Aktiviteter under fokusområdena")
     readonly_fields = ["promise"]
     extra = 0
     can_delete = False
@@ -45,7 +79,15 @@ class ActivityReportInline(ScopedMixin, admin.StackedInline):
 
     @admin.display(description=gettext_lazy("löftet"))
     def promise(self, obj):
-        return format_html("<strong>{}</strong><br>{}", obj.activity.focus_area.title, obj.activity.text)
+        activity = obj.activity
+        if activity.added_after_signing:
+            return format_html(
+                "<strong>{}</strong><br>{}<br><em>{}</em>",
+                activity.focus_area.title,
+                activity.text,
+                _("Tillagd efter undertecknandet, %(date)s") % {"date": date_format(activity.added_on, "j F Y")},
+            )
+        return format_html("<strong>{}</strong><br>{}", activity.focus_area.title, activity.text)
 
 
 @admin.register(FollowUp)
@@ -66,7 +108,7 @@ class FollowUpAdmin(
     autocomplete_fields = ["period"]
     readonly_fields = ["updated_at"]
     view_on_site = True
-    inlines = [ActivityReportInline]
+    inlines = [FocusAreaReportInline, ActivityReportInline]
     publication_fields = ("publication", "published_on", "is_example")
     actions = ["export_csv", "export_import_format"]
 
@@ -76,8 +118,8 @@ class FollowUpAdmin(
             {
                 "fields": ["period", "year"],
                 "description": gettext_lazy(
-                    "Välj medborgarlöfte och år. När du sparar skapas en rapport för varje aktivitet i "
-                    "löftet, som du sedan fyller i på nästa sida."
+                    "Välj medborgarlöfte och år. När du sparar skapas en rapport för varje fokusområde och varje "
+                    "aktivitet i löftet, som du sedan fyller i på nästa sida."
                 ),
             },
         )
@@ -95,9 +137,9 @@ class FollowUpAdmin(
                     ("content_updated_at", "updated_at"),
                 ],
                 "description": gettext_lazy(
-                    "Uppföljningen publiceras när både kommunens och polisens samordnare har godkänt den. "
-                    "Ändras den efter ett godkännande behöver båda godkänna igen; ändras den efter "
-                    "publiceringen visas det för allmänheten."
+                    "Uppföljningen publiceras när både kommunens och polisens samordnare har godkänt samma "
+                    "version. Varje ändring blir en ny version: ändras den efter ett godkännande behöver båda "
+                    "godkänna igen; ändras den efter publiceringen visas det för allmänheten som en uppdatering."
                 ),
             },
         ),
@@ -121,6 +163,11 @@ class FollowUpAdmin(
     def approval_state_label(self, obj):
         return obj.approval_state_label
 
+    def render_preview(self, request, obj, preview):
+        follow_up = FollowUp.objects.select_related(*FOLLOW_UP_RELATED).get(pk=obj.pk)
+        context = follow_up_detail_context(request, follow_up, follow_up_focus_areas(follow_up))
+        return render(request, "promises/follow_up_detail.html", {**context, "preview": preview})
+
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
@@ -131,7 +178,10 @@ class FollowUpAdmin(
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            _("Uppföljningen för %(year)s är startad med en rapport per aktivitet. Fyll i status och vad som gjordes.")
+            _(
+                "Uppföljningen för %(year)s är startad med en rapport per fokusområde och per aktivitet. "
+                "Fyll i status och vad som gjordes."
+            )
             % {"year": obj.year},
             messages.SUCCESS,
         )

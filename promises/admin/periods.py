@@ -2,12 +2,14 @@
 evidence chain (the surveys, dialogues and places a promise rests on)."""
 
 from django.contrib import admin
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_mixins import ScopedAdmin, ScopedMixin
+from portal.scoping import is_national_admin
 from promises.admin.common import edited_object_id, translations_fieldset
 from promises.admin.workflow import (
     ApprovableAdminMixin,
@@ -17,7 +19,8 @@ from promises.admin.workflow import (
 )
 from promises.locking import VersionedAdminForm
 from promises.models import Activity, FocusArea, Party, PromisePeriod, Signatory
-from promises.services import signed_original_record
+from promises.services import activity_added_during_period, signed_original_record
+from promises.views.periods import period_detail_context
 from surveys.models import Dialogue, Moderation, Survey, UnsafePlace
 
 # --- The evidence chain: what a period rests on and where an activity came from ---
@@ -228,6 +231,10 @@ class PromisePeriodAdmin(
     def evidence_municipality_id(self, object_id):
         return PromisePeriod.objects.filter(pk=object_id).values_list("municipality_id", flat=True).first()
 
+    def render_preview(self, request, obj, preview):
+        period = PromisePeriod.objects.with_content(evidence=True).get(pk=obj.pk)
+        return render(request, "promises/period_detail.html", {**period_detail_context(period), "preview": preview})
+
     def _form_has_changed(self, form):
         ignored = {"edit_version", *self.publication_fields, *PERIOD_EVIDENCE_FIELDS}
         return any(name not in ignored for name in form.changed_data)
@@ -289,16 +296,24 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
     def period_of(self, obj):
         return obj.period
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Activity:
+            for activity_form in formset.forms:
+                if activity_form.instance.pk is None and activity_form.has_changed():
+                    activity_added_during_period(activity=activity_form.instance)
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Activity)
 class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     form = ActivityAdminForm
     evidence_fields = ACTIVITY_EVIDENCE_FIELDS
-    list_display = ["__str__", "focus_area", "period", "recurrence", "added_in_extension"]
+    list_display = ["__str__", "focus_area", "period", "recurrence", "added_in_extension", "added_after_signing"]
     list_select_related = ["focus_area__period__municipality"]
     list_filter = [
         "recurrence",
         "added_in_extension",
+        "added_after_signing",
         "focus_area__period__municipality",
         "focus_area__theme",
     ]
@@ -310,6 +325,17 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
         (
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
+        ),
+        (
+            gettext_lazy("Tillagd under perioden"),
+            {
+                "fields": [("added_after_signing", "added_on")],
+                "description": gettext_lazy(
+                    "En aktivitet som läggs till i ett undertecknat eller publicerat löfte märks som tillagd efter "
+                    "undertecknandet. Den visas för sig under fokusområdet, aldrig som en del av den undertecknade "
+                    "texten."
+                ),
+            },
         ),
         translations_fieldset(ACTIVITY_TRANSLATION_FIELDS),
         (
@@ -332,6 +358,18 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
 
     def period_of(self, obj):
         return obj.focus_area.period
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if not is_national_admin(request.user):
+            # Set by the portal when an activity is added to a signed promise, so the public sees it apart.
+            readonly += ["added_after_signing", "added_on"]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            activity_added_during_period(activity=obj)
+        super().save_model(request, obj, form, change)
 
     def evidence_municipality_id(self, object_id):
         return (

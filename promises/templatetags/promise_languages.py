@@ -57,7 +57,13 @@ def follow_up_translation(follow_up, focus_areas):
     pairs = [(follow_up, name) for name in FOLLOW_UP_FIELDS]
     for focus_area in focus_areas:
         pairs += [(focus_area, name) for name in FOCUS_AREA_FIELDS]
-        for activity in focus_area.activities.all():
+        area_report = getattr(focus_area, "report", None)
+        if area_report is not None:
+            pairs += [(area_report, name) for name in REPORT_FIELDS]
+        # The activities the page shows (follow_up_focus_areas leaves out those added after the year).
+        shown = getattr(focus_area, "signed_activities", None)
+        activities = [*shown, *focus_area.added_activities] if shown is not None else focus_area.activities.all()
+        for activity in activities:
             pairs += [(activity, "title"), (activity, "text")]
             report = getattr(activity, "report", None)
             if report is not None:

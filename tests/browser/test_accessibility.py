@@ -21,6 +21,7 @@ PAGES = [
     ("/vindeln/2023-2025/", 200),  # one follow-up year still missing
     ("/robertsfors/2023-2025/", 200),  # no follow-ups at all
     ("/umea/2021-2022/uppfoljning/2021/", 200),  # a yearly follow-up
+    ("/vindeln/2023-2025/uppfoljning/2024/", 200),  # five focus areas followed up, four without activities
     ("/vindeln/2023-2025/dokument/", 200),  # the promise as a printable, signed document
     ("/umea/2023-2024/dokument/", 200),  # …with lines to sign on
     ("/umea/2021-2022/uppfoljning/2021/rapport/", 200),  # the yearly follow-up as a printable report

@@ -88,3 +88,48 @@ def test_report_without_required_reason_is_refused_with_a_message(admin_client_f
 def test_unknown_object_in_admin_is_not_a_server_error(admin_client_for):
     response = admin_client_for.get(reverse("admin:promises_promiseperiod_change", args=[999999]))
     assert response.status_code in (302, 404)
+
+
+# --- Activities added during the period ---
+
+
+def test_an_activity_added_to_a_signed_promise_is_marked_as_added(client, vasterbotten, coordinator_vindeln):
+    """The seed: "Till varje område kommer det kopplas aktiviteter" — added later, never part of the signed text."""
+    import datetime
+
+    from promises.models import Activity
+
+    focus_area = vasterbotten["periods"]["vindeln"].focus_areas.first()
+    client.force_login(coordinator_vindeln)
+    response = client.post(
+        reverse("admin:promises_activity_add"),
+        {
+            "focus_area": focus_area.pk,
+            "order": 9,
+            "text": "Kommunen ordnar en trygghetsvandring i centrum.",
+            "recurrence": "one_off",
+            "added_after_signing": "",  # a coordinator cannot unmark it: the field is read-only for them
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    activity = Activity.objects.get(text="Kommunen ordnar en trygghetsvandring i centrum.")
+    assert activity.added_after_signing
+    assert activity.added_on == datetime.date.today()
+
+
+def test_an_activity_added_to_an_unsigned_draft_is_part_of_the_promise(client, vasterbotten, coordinator_vindeln):
+    from promises.models import Activity
+    from tests.factories import make_focus_area, make_period
+
+    draft = make_period(municipality=vasterbotten["vindeln"], start_year=2026, end_year=2028, published=False)
+    client.force_login(coordinator_vindeln)
+    client.post(
+        reverse("admin:promises_activity_add"),
+        {
+            "focus_area": make_focus_area(draft).pk,
+            "order": 1,
+            "text": "Polisen lovar en insats.",
+            "recurrence": "one_off",
+        },
+    )
+    assert not Activity.objects.get(text="Polisen lovar en insats.").added_after_signing

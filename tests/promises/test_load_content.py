@@ -19,6 +19,7 @@ from promises.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FocusAreaReport,
     FollowUp,
     Party,
     PromisePeriod,
@@ -641,6 +642,21 @@ def test_example_follow_ups_report_on_every_activity_with_a_variety_of_statuses(
     assert reports.filter(count__isnull=False).exclude(count_label="").exists()
 
 
+def test_example_follow_ups_report_on_every_focus_area_of_their_period(loaded):
+    for follow_up in FollowUp.objects.all():
+        reported = list(follow_up.area_reports.values_list("focus_area", flat=True))
+        assert sorted(reported) == sorted(follow_up.period.focus_areas.values_list("pk", flat=True))
+
+    reports = FocusAreaReport.objects.all()
+    assert all(report.done.strip() for report in reports)
+    assert all(report.reason for report in reports if report.needs_reason)
+    assert reports.filter(count__isnull=False).exclude(count_label="").exists()
+    assert len(set(reports.values_list("status", flat=True))) >= 5
+    # Vindeln 2023–2025: all five areas, the four without enumerated activities included.
+    vindeln = FollowUp.objects.get(period__municipality__code="2404", year=2023)
+    assert vindeln.area_reports.count() == 5
+
+
 def test_an_example_is_never_mixed_into_a_real_follow_up():
     load()
     real = make_follow_up(period("umea", 2021), year=2021, summary="Den riktiga uppföljningen.")
@@ -651,6 +667,7 @@ def test_an_example_is_never_mixed_into_a_real_follow_up():
     assert not real.is_example
     assert real.summary == "Den riktiga uppföljningen."
     assert not real.reports.exists()
+    assert not real.area_reports.exists()
     assert "Hoppade över" in output
 
 
@@ -715,6 +732,9 @@ def test_default_mode_recreates_what_was_deleted():
         ("robertsfors.toml", "trafikolyckor i Sverige", "trafikolyckor  i Sverige", "description"),
         ("examples.toml", 'activity = "Grannsamverkan"', 'activity = "Grannar"', "activity"),
         ("examples.toml", 'status = "delayed"', 'status = "late"', "status"),
+        ("examples.toml", 'focus_area = "Trafik"', 'focus_area = "Vägar"', "follow_ups[3].area_reports[1].focus_area"),
+        ("examples.toml", 'focus_area = "Trafik"', 'focus_area = "Droger"', "follow_ups[3].area_reports[0].focus_area"),
+        ("examples.toml", "count = 24\n", "count = -24\n", "follow_ups[0].area_reports[0]"),
         ("umea.toml", 'title = "Trygg trafikmiljö"', 'title = "Trygg trafikmiljö"\ntitle = "x"', "umea.toml"),
     ],
 )

@@ -385,10 +385,13 @@ def test_changing_an_activitys_lattlast_after_publication_is_shown_as_an_update(
 
 def test_changing_a_reports_english_text_counts_as_a_change_to_the_follow_up(admin_client_for, vasterbotten):
     follow_up = vasterbotten["periods"]["vindeln"].follow_ups.get(year=2024)  # the draft
-    follow_up.municipality_approved_at = timezone.now()
-    follow_up.save()
     url = reverse("admin:promises_followup_change", args=[follow_up.pk])
-    page = admin_client_for.get(url)
+    page = admin_client_for.get(url)  # makes its reports
+    follow_up.refresh_from_db()
+    follow_up.municipality_approved_at = timezone.now()
+    follow_up.municipality_approved_version = follow_up.content_version
+    follow_up.save(update_fields=["municipality_approved_at", "municipality_approved_version"])
+    assert follow_up.municipality_approval_counts
     data = admin_form_data(page)
     data[f"{inline_prefix(page)}-done_en"] = "The operation was carried out."
 
@@ -396,8 +399,9 @@ def test_changing_a_reports_english_text_counts_as_a_change_to_the_follow_up(adm
 
     assert response.status_code == 302
     follow_up.refresh_from_db()
-    assert follow_up.reports.filter(done_en="The operation was carried out.").exists()
+    assert follow_up.area_reports.filter(done_en="The operation was carried out.").exists()
     assert follow_up.municipality_approved_at is None
+    assert not follow_up.municipality_approval_counts
 
 
 # --- The content files ---

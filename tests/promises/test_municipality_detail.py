@@ -9,6 +9,7 @@ from django.utils import timezone
 from promises.models import ReportStatus
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_full_period,
@@ -84,6 +85,24 @@ def test_slug_with_odd_characters_is_404(resident):
     assert resident.get("/" + "a" * 5000 + "/").status_code == 404
 
 
+def test_kommun_page_shows_each_area_status_and_added_activities_apart(resident):
+    municipality = make_municipality(slug="vindeln")
+    period = make_period(municipality=municipality, start_year=2023, end_year=2025)
+    drugs = make_focus_area(period, title="Droger")
+    make_activity(drugs, title="Föräldravandringar", order=1)
+    make_activity(
+        drugs, title="Drogsnack i skolan", order=2, added_after_signing=True, added_on=datetime.date(2024, 3, 5)
+    )
+    make_area_report(make_follow_up(period, year=2024), drugs, status=ReportStatus.PARTLY_DONE)
+
+    content = resident.get(municipality_url(municipality)).content.decode()
+
+    assert "Områdets status 2024:" in content and "Delvis genomförd" in content
+    signed_part, added_part = content.split('<div class="added-activities">')
+    assert "Föräldravandringar" in signed_part and "Drogsnack i skolan" not in signed_part
+    assert "Drogsnack i skolan" in added_part and "Tillagd efter undertecknandet 5 mars 2024" in added_part
+
+
 @pytest.mark.parametrize("size", [(1, 1, (), 0), (5, 6, (2023, 2024), 3)])
 def test_kommun_page_query_count_does_not_grow_with_data(resident, django_assert_num_queries, size):
     focus_areas, activities, years, earlier_periods = size
@@ -97,8 +116,8 @@ def test_kommun_page_query_count_does_not_grow_with_data(resident, django_assert
         make_dialogue(municipality=municipality, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2))
         make_unsafe_place(municipality=municipality)
     # kommun, its published periods, the latest period with_content() (1 + 7 prefetches), then surveys,
-    # upcoming dialogues and the count of unsafe places.
-    with django_assert_num_queries(13):
+    # upcoming dialogues and the count of unsafe places; the focus areas' published reports.
+    with django_assert_num_queries(14):
         response = resident.get(municipality_url(municipality))
     assert response.status_code == 200
 

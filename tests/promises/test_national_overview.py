@@ -1,5 +1,5 @@
 """/oversikt/: which kommuner have a promise in force, how many address each theme, and the share of
-activities followed up in time (the definition is in promises/overview.py; the hand-computed cases are here)."""
+focus-area-years followed up in time (the definition is in promises/overview.py; the hand-computed cases are here)."""
 
 import datetime
 import re
@@ -10,6 +10,7 @@ from promises import overview
 from promises.models import ReportStatus
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_municipality,
@@ -29,10 +30,9 @@ pytestmark = pytest.mark.django_db
 URL = "/oversikt/"
 
 
-def make_period_with_activities(municipality, *, start_year, end_year, activities, published=True):
+def make_period_with_areas(municipality, *, start_year, end_year, areas, published=True):
     period = make_period(municipality=municipality, start_year=start_year, end_year=end_year, published=published)
-    focus_area = make_focus_area(period)
-    return period, [make_activity(focus_area) for _ in range(activities)]
+    return period, [make_focus_area(period) for _ in range(areas)]
 
 
 def row_of(content, name):
@@ -65,17 +65,21 @@ def test_deadline_is_31_march_the_year_after():
 # --- Followed up in time: hand-computed cases ---
 
 
-def test_in_time_late_and_missing_are_counted_per_activity_year():
-    # One period over the three compared years, two activities: six activity-years.
+def test_in_time_late_and_missing_are_counted_per_focus_area_year():
+    # One period over the three compared years, two focus areas: six focus-area-years.
     kommun = make_municipality()
-    period, (first, second) = make_period_with_activities(kommun, start_year=2023, end_year=2025, activities=2)
-    # 2023: published on the deadline itself, both reported: 2 in time.
+    period, (first, second) = make_period_with_areas(kommun, start_year=2023, end_year=2025, areas=2)
+    activities = [make_activity(first), make_activity(first)]
+    # 2023: published on the deadline itself. The first area through its two activities' reports (counted once),
+    # the second through its own report, whatever its status: 2 in time.
     on_deadline = make_follow_up(period, year=2023, published_on=datetime.date(2024, 3, 31))
-    make_report(on_deadline, first)
-    make_report(on_deadline, second, status=ReportStatus.NOT_STARTED)  # any status counts as followed up
-    # 2024: published the day after, reports only the first: 1 late, 1 missing.
+    for activity in activities:
+        make_report(on_deadline, activity)
+    make_area_report(on_deadline, second, status=ReportStatus.NOT_STARTED)
+    # 2024: published the day after; the first area reported, the second's report left empty: 1 late, 1 missing.
     late = make_follow_up(period, year=2024, published_on=datetime.date(2025, 4, 1))
-    make_report(late, first)
+    make_area_report(late, first)
+    make_area_report(late, second, done="")
     # 2025: no follow-up: 2 missing.
 
     figures = overview.follow_up_figures(years=[2023, 2024, 2025])[kommun.pk]
@@ -84,15 +88,30 @@ def test_in_time_late_and_missing_are_counted_per_activity_year():
     assert figures.share_in_time == 33  # 2 / 6
 
 
+def test_a_focus_area_counts_once_a_year_however_many_activities_it_has():
+    kommun = make_municipality()
+    period, (focus_area,) = make_period_with_areas(kommun, start_year=2025, end_year=2025, areas=1)
+    follow_up = make_follow_up(period, year=2025, published_on=datetime.date(2026, 1, 10))
+    make_area_report(follow_up, focus_area)
+    for _ in range(5):
+        make_report(follow_up, make_activity(focus_area))
+
+    figures = overview.follow_up_figures(years=[2023, 2024, 2025])[kommun.pk]
+
+    assert (figures.due, figures.in_time, figures.late, figures.missing) == (1, 1, 0, 0)
+
+
 def test_example_follow_ups_are_left_out_of_the_figures_and_counted_apart():
     kommun = make_municipality()
-    period, (activity,) = make_period_with_activities(kommun, start_year=2023, end_year=2025, activities=1)
+    period, (focus_area,) = make_period_with_areas(kommun, start_year=2023, end_year=2025, areas=1)
     # 2023: an invented example, published in time: neither in time nor missing.
-    make_report(make_follow_up(period, year=2023, is_example=True, published_on=datetime.date(2024, 2, 1)), activity)
+    make_area_report(
+        make_follow_up(period, year=2023, is_example=True, published_on=datetime.date(2024, 2, 1)), focus_area
+    )
     # 2024: a draft with a report: missing (drafts never count).
-    make_report(make_follow_up(period, year=2024, published=False), activity)
+    make_area_report(make_follow_up(period, year=2024, published=False), focus_area)
     # 2025: real and in time.
-    make_report(make_follow_up(period, year=2025, published_on=datetime.date(2026, 1, 10)), activity)
+    make_area_report(make_follow_up(period, year=2025, published_on=datetime.date(2026, 1, 10)), focus_area)
 
     figures = overview.follow_up_figures(years=[2023, 2024, 2025])[kommun.pk]
 
@@ -102,7 +121,7 @@ def test_example_follow_ups_are_left_out_of_the_figures_and_counted_apart():
 
 def test_an_example_follow_up_without_a_report_still_leaves_the_year_out():
     kommun = make_municipality()
-    period, _ = make_period_with_activities(kommun, start_year=2025, end_year=2025, activities=3)
+    period, _ = make_period_with_areas(kommun, start_year=2025, end_year=2025, areas=3)
     make_follow_up(period, year=2025, is_example=True)
 
     figures = overview.follow_up_figures(years=[2023, 2024, 2025])[kommun.pk]
@@ -113,16 +132,14 @@ def test_an_example_follow_up_without_a_report_still_leaves_the_year_out():
 def test_only_compared_years_and_published_periods_count():
     kommun = make_municipality()
     # 2021–2023: only 2023 is compared; its 2022 follow-up (outside) is not counted.
-    older, (activity,) = make_period_with_activities(kommun, start_year=2021, end_year=2023, activities=1)
-    make_report(make_follow_up(older, year=2022), activity)
-    make_report(make_follow_up(older, year=2023, published_on=datetime.date(2024, 5, 1)), activity)
+    older, (focus_area,) = make_period_with_areas(kommun, start_year=2021, end_year=2023, areas=1)
+    make_area_report(make_follow_up(older, year=2022), focus_area)
+    make_area_report(make_follow_up(older, year=2023, published_on=datetime.date(2024, 5, 1)), focus_area)
     # A draft period with published-looking follow-ups: nothing counts.
-    draft, (draft_activity,) = make_period_with_activities(
-        kommun, start_year=2024, end_year=2025, activities=1, published=False
-    )
-    make_report(make_follow_up(draft, year=2024), draft_activity)
+    draft, (draft_area,) = make_period_with_areas(kommun, start_year=2024, end_year=2025, areas=1, published=False)
+    make_area_report(make_follow_up(draft, year=2024), draft_area)
     other = make_municipality()
-    make_period_with_activities(other, start_year=2026, end_year=2027, activities=4)  # not due yet
+    make_period_with_areas(other, start_year=2026, end_year=2027, areas=4)  # not due yet
 
     figures = overview.follow_up_figures(years=[2023, 2024, 2025])
 
@@ -131,7 +148,7 @@ def test_only_compared_years_and_published_periods_count():
     assert other.pk not in figures
 
 
-def test_a_kommun_without_activities_has_no_share():
+def test_a_kommun_without_focus_areas_has_no_share():
     kommun = make_municipality()
     make_period(municipality=kommun, start_year=2023, end_year=2025)
 
@@ -185,22 +202,22 @@ def test_overview_shows_the_share_with_its_counts_and_the_definition(resident):
     today = datetime.date.today()
     years = overview.compared_years(today=today)
     kommun = make_municipality(name="Vindeln")
-    period, (first, second) = make_period_with_activities(kommun, start_year=years[0], end_year=years[-1], activities=2)
-    make_report(make_follow_up(period, year=years[0]), first)  # published 15 February the year after: in time
+    period, (first, second) = make_period_with_areas(kommun, start_year=years[0], end_year=years[-1], areas=2)
+    make_area_report(make_follow_up(period, year=years[0]), first)  # published 15 February the year after: in time
     late = make_follow_up(
         period, year=years[1], published_on=overview.follow_up_deadline(years[1]).replace(day=30, month=4)
     )
-    make_report(late, first)
-    make_report(late, second)
+    make_area_report(late, first)
+    make_area_report(late, second)
 
     content = resident.get(URL).content.decode()
 
-    # 6 activity-years: 1 in time, 2 late, 3 missing.
+    # 6 focus-area-years: 1 in time, 2 late, 3 missing.
     assert row_of(content, "Vindeln")[1:] == ["17&nbsp;%", "1", "2", "3"]
     assert "Uppföljt i tid: så räknar vi" in content
     assert "senast den 31 mars året efter" in content
     assert f"Vi räknar åren {years[0]}–{years[-1]}" in content
-    assert f"I hela landet följdes 1 av 6 aktivitetsår {years[0]}–{years[-1]} upp i tid (17&nbsp;%)." in content
+    assert f"I hela landet följdes 1 av 6 områdesår {years[0]}–{years[-1]} upp i tid (17&nbsp;%)." in content
     # No examples: no example column and no example notice.
     assert "Exempel, inte medräknade" not in content
     assert "badge-example" not in content
@@ -209,14 +226,14 @@ def test_overview_shows_the_share_with_its_counts_and_the_definition(resident):
 def test_overview_labels_example_figures_and_leaves_them_out(resident):
     years = overview.compared_years(today=datetime.date.today())
     kommun = make_municipality(name="Vindeln")
-    period, (activity,) = make_period_with_activities(kommun, start_year=years[-1], end_year=years[-1], activities=1)
-    make_report(make_follow_up(period, year=years[-1], is_example=True), activity)
+    period, (focus_area,) = make_period_with_areas(kommun, start_year=years[-1], end_year=years[-1], areas=1)
+    make_area_report(make_follow_up(period, year=years[-1], is_example=True), focus_area)
 
     content = resident.get(URL).content.decode()
 
     assert "Exempel, inte medräknade" in content
     assert row_of(content, "Vindeln")[1:] == ["–inget att följa upp", "0", "0", "0", "1"]
-    assert "1 aktivitetsår har bara en påhittad exempeluppföljning." in content
+    assert "1 områdesår har bara en påhittad exempeluppföljning." in content
     assert 'class="badge-example"' in content
 
 
@@ -255,11 +272,9 @@ def test_overview_is_a_comparison_not_a_ranking(resident):
     # Alphabetical whatever the figures: Åsele has everything in time, Arjeplog nothing.
     for name, published in (("Åsele", True), ("Arjeplog", False), ("Boden", True)):
         kommun = make_municipality(name=name, police_area=area, county="Norrbottens län")
-        period, (activity,) = make_period_with_activities(
-            kommun, start_year=years[-1], end_year=years[-1], activities=1
-        )
+        period, (focus_area,) = make_period_with_areas(kommun, start_year=years[-1], end_year=years[-1], areas=1)
         if published:
-            make_report(make_follow_up(period, year=years[-1]), activity)
+            make_area_report(make_follow_up(period, year=years[-1]), focus_area)
 
     content = resident.get(URL).content.decode()
 
@@ -286,9 +301,9 @@ def test_overview_query_count_does_not_grow_with_kommuner(resident, django_asser
     make_theme(name="Droger", slug="droger")
     make_kommuner_with_follow_ups(kommuner, theme=theme)
     make_kommuner_with_follow_ups(kommuner, theme=theme, police_area=make_police_area())
-    # Kommuner with their police areas and promise years (subqueries); activities per period; example
-    # follow-ups; reports in time and late per kommun; themes with their counts.
-    with django_assert_num_queries(5):
+    # Kommuner with their police areas and promise years (subqueries); focus areas per period; example
+    # follow-ups; area reports and activity reports (one row per follow-up and area); themes with their counts.
+    with django_assert_num_queries(6):
         response = resident.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row"><a href="/testby-') == 2 * kommuner

@@ -142,13 +142,13 @@ PAGES = {
     # Police areas, their kommuner, each kommun's latest published period, upcoming dialogues, latest follow-ups.
     "home": (5, lambda n: "/"),
     "home_en": (5, lambda n: "/en/"),
-    "kommun": (13, lambda n: n.municipality.get_absolute_url()),
-    "kommun_en": (13, lambda n: "/en" + n.municipality.get_absolute_url()),
-    "period": (14, lambda n: n.period.get_absolute_url()),
-    "period_en": (14, lambda n: "/en" + n.period.get_absolute_url()),
+    "kommun": (14, lambda n: n.municipality.get_absolute_url()),
+    "kommun_en": (14, lambda n: "/en" + n.municipality.get_absolute_url()),
+    "period": (15, lambda n: n.period.get_absolute_url()),
+    "period_en": (15, lambda n: "/en" + n.period.get_absolute_url()),
     "period_document": (8, lambda n: n.period.get_absolute_url() + "dokument/"),
-    "follow_up": (5, lambda n: n.follow_up.get_absolute_url()),
-    "follow_up_report": (5, lambda n: n.follow_up.get_absolute_url() + "rapport/"),
+    "follow_up": (6, lambda n: n.follow_up.get_absolute_url()),
+    "follow_up_report": (6, lambda n: n.follow_up.get_absolute_url() + "rapport/"),
     # Kommuner for the filter, the count, one page of (kind, id), one query per kind on the page; each search
     # fills a page of twenty with one kind (tests/promises/test_search.py has all five kinds on one page: 8).
     "search_periods": (4, lambda n: with_query("/sok/", q="syntetisk")),
@@ -162,8 +162,8 @@ PAGES = {
     # …and the chosen kommun.
     "search_in_kommun": (5, lambda n: with_query("/sok/", q="trafik", kommun=n.municipality.slug)),
     "theme_list": (2, lambda n: "/teman/"),
-    "theme": (7, lambda n: f"/teman/{n.theme.slug}/"),
-    "overview": (5, lambda n: "/oversikt/"),
+    "theme": (8, lambda n: f"/teman/{n.theme.slug}/"),
+    "overview": (6, lambda n: "/oversikt/"),
     "feed_list": (1, lambda n: "/flode/"),
     # The entries, and for follow-ups one more query for all their focus areas' reports.
     "feed_follow_ups": (2, lambda n: "/flode/uppfoljningar.xml"),

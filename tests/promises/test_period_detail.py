@@ -1,4 +1,4 @@
-"""/<kommun>/<start>-<end>/: one period in full, with each activity's status per year."""
+"""/<kommun>/<start>-<end>/: one period in full, with each focus area's and each activity's status per year."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 from promises.models import Party, ReportStatus
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_full_period,
@@ -111,6 +112,86 @@ def test_timeline_shows_each_year_status(resident):
     assert "Tio nya grupper." in content
 
 
+def focus_area_section(content, focus_area):
+    start = content.index(f'id="focus-area-{focus_area.pk}"')
+    end = content.find('<section class="focus-area"', start)
+    return content[start : end if end != -1 else None]
+
+
+def test_each_focus_area_shows_its_status_per_year_from_its_area_reports(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    focus_area = make_focus_area(period, title="Ekonomisk brottslighet")
+    make_area_report(make_follow_up(period, year=2023), focus_area, status=ReportStatus.IN_PROGRESS, done="Kartlagt.")
+    make_area_report(
+        make_follow_up(period, year=2024),
+        focus_area,
+        status=ReportStatus.DELAYED,
+        done="Lite.",
+        reason="Sjukskrivningar.",
+    )
+
+    content = resident.get(period_url(period)).content.decode()
+
+    part = focus_area_section(content, focus_area)
+    assert "Områdets status per år" in part
+    assert "Pågår" in part and "Försenad" in part
+    assert "Vad som gjordes inom området 2024" in part and "Sjukskrivningar." in part
+    assert "Uppföljning saknas" in part  # 2025 is over and has no follow-up
+    # The year overview's table: one row per area, one column per year.
+    table = content[content.index('class="table table-sm area-status-table"') :]
+    table = table[: table.index("</table>")]
+    assert "Fokusområdenas status per år" in table
+    assert '<th scope="row">Ekonomisk brottslighet</th>' in table
+    assert table.count('<th scope="col">') == 4  # the area and three years
+
+
+def test_area_without_activities_is_followed_up_as_a_whole(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    make_focus_area(period, title="Trafik")
+
+    content = resident.get(period_url(period)).content.decode()
+
+    assert "Området följs upp som helhet varje år." in content
+    assert "räknar inte upp några enskilda aktiviteter" not in content
+
+
+def test_activities_added_after_signing_are_apart_from_the_signed_promise(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    focus_area = make_focus_area(period, title="Droger")
+    make_activity(focus_area, title="Föräldravandringar", text="Kommunen lovar föräldravandringar.", order=1)
+    make_activity(
+        focus_area,
+        title="Drogsnack i skolan",
+        text="Polisen besöker skolorna.",
+        order=2,
+        added_after_signing=True,
+        added_on=datetime.date(2024, 3, 5),
+    )
+
+    part = focus_area_section(resident.get(period_url(period)).content.decode(), focus_area)
+
+    signed_part, added_part = part.split('<div class="added-activities">')
+    assert "Kommunen lovar föräldravandringar." in signed_part and "Polisen besöker skolorna." not in signed_part
+    assert "Tillagda efter undertecknandet" in added_part and "Polisen besöker skolorna." in added_part
+    assert "Tillagd efter undertecknandet 5 mars 2024" in added_part
+
+
+def test_an_added_activity_is_not_held_to_the_years_before_it_was_added(resident):
+    period = make_period(start_year=2023, end_year=2025)
+    focus_area = make_focus_area(period)
+    added = make_activity(focus_area, added_after_signing=True, added_on=datetime.date(2024, 3, 5))
+    make_follow_up(period, year=2023)
+    make_report(make_follow_up(period, year=2024), added, status=ReportStatus.IN_PROGRESS)
+
+    content = resident.get(period_url(period)).content.decode()
+
+    timeline = content[content.index(f'id="timeline-activity-{added.pk}"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert "Inte tillagd än" in timeline  # 2023
+    assert "Pågår" in timeline  # 2024
+    assert "Ingen rapport" not in timeline
+
+
 def test_draft_follow_up_is_not_shown_on_period_page(resident):
     period = make_period(start_year=2021, end_year=2022)
     activity = make_activity(make_focus_area(period))
@@ -161,14 +242,18 @@ def test_user_text_is_escaped(resident):
     assert "<b>Fet</b>" not in content
 
 
-@pytest.mark.parametrize("size", [(1, 1, ()), (5, 6, (2023, 2024, 2025))])
+@pytest.mark.parametrize("size", [(1, 1, (), 0), (5, 6, (2023, 2024, 2025), 2)])
 def test_period_page_query_count_does_not_grow_with_data(resident, django_assert_num_queries, size):
-    focus_areas, activities, years = size
+    focus_areas, activities, years, added = size
     period = make_full_period(focus_areas=focus_areas, activities=activities, follow_up_years=years)
+    for focus_area in period.focus_areas.all():
+        for _ in range(added):
+            make_activity(focus_area, added_after_signing=True, added_on=datetime.date(2024, 1, 10))
     url = period_url(period)
     # period, focus areas, activities, their parties, their published reports, parties, signatories,
     # published follow-ups, and the next period; the evidence chain (with_content(evidence=True)): the
-    # activities' dialogues and places, the period's surveys, dialogues and places.
-    with django_assert_num_queries(14):
+    # activities' dialogues and places, the period's surveys, dialogues and places; the focus areas' published
+    # reports (promises/timeline.py).
+    with django_assert_num_queries(15):
         response = resident.get(url)
     assert response.status_code == 200

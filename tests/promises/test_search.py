@@ -20,6 +20,7 @@ from promises.models import Publication
 from promises.search import MAX_QUERY_LENGTH, SOURCES, StoredDocument, _marks_to_html, clean_query, search
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_full_period,
@@ -126,6 +127,24 @@ def test_finds_an_activity_report_and_links_to_it_on_the_follow_up_page(resident
     assert hit.url == f"{follow_up.get_absolute_url()}#activity-{activity.pk}"
     assert hit.title == "Grannsamverkan"
     assert f'id="activity-{activity.pk}"' in resident.get(follow_up.get_absolute_url()).content.decode()
+
+
+def test_finds_a_focus_area_report_and_links_to_the_area_on_the_follow_up_page(resident, umea):
+    period = make_period(municipality=umea)
+    focus_area = make_focus_area(period, title="Ekonomisk brottslighet")
+    follow_up = make_follow_up(period)
+    make_area_report(follow_up, focus_area, done="Informationsträffar om bedrägerier för äldre.")
+    make_area_report(
+        make_follow_up(period, year=period.start_year + 1, published=False), focus_area, done="Utkast om bedrägerier."
+    )
+
+    response = resident.get(URL, {"q": "bedrägerier"})
+
+    hits = _hits(response)
+    assert [hit.url for hit in hits] == [f"{follow_up.get_absolute_url()}#focus-area-{focus_area.pk}"]
+    assert hits[0].title == "Ekonomisk brottslighet"
+    assert hits[0].kind_label == "Uppföljning av ett fokusområde"
+    assert f'id="focus-area-{focus_area.pk}"' in resident.get(follow_up.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -258,6 +277,8 @@ def test_postgresql_uses_the_search_indexes(umea):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     for source in SOURCES:
+        if not source.stored_document:
+            continue  # computed in the query (promises/search.py says why)
         matching = source.public().model.objects.alias(document=StoredDocument()).filter(document=query)
         plan = matching.explain()
         assert f"Bitmap Index Scan on {indexes[source.kind]}" in plan, f"{source.kind.name}:\n{plan}"
@@ -273,6 +294,8 @@ def test_postgresql_stored_documents_match_the_searched_fields(umea):
     dialogue = make_dialogue(municipality=umea, heard="Hört", not_taken_up="Inte")
     objects = {1: period, 2: activity, 3: follow_up, 4: report, 5: dialogue}
     for source in SOURCES:
+        if not source.stored_document:
+            continue
         model = type(objects[source.kind])
         stored, computed = (
             model.objects.filter(pk=objects[source.kind].pk)
@@ -317,13 +340,14 @@ def test_filters_by_kommun(resident, umea):
 
 @pytest.mark.parametrize(
     ("category", "kinds"),
-    [("", {1, 2, 3, 4, 5}), ("loften", {1, 2}), ("uppfoljningar", {3, 4}), ("dialoger", {5})],
+    [("", {1, 2, 3, 4, 5, 6}), ("loften", {1, 2}), ("uppfoljningar", {3, 4, 6}), ("dialoger", {5})],
 )
 def test_filters_by_kind_of_content(resident, umea, category, kinds):
     period = make_period(municipality=umea, preamble="Om skadegörelse.")
     activity = make_activity(make_focus_area(period), text="Mot skadegörelse.")
     follow_up = make_follow_up(period, summary="Mindre skadegörelse.")
     make_report(follow_up, activity, done="Skadegörelse minskade.")
+    make_area_report(follow_up, activity.focus_area, done="Mindre skadegörelse i området.")
     make_dialogue(municipality=umea, heard="Skadegörelse vid skolan.")
 
     response = resident.get(URL, {"q": "skadegörelse", "typ": category})

@@ -1,11 +1,13 @@
 """The signed original: uploaded by a coordinator, checked by content, offered publicly with its checksum."""
 
+import datetime
 import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from promises.documents import period_document_text
 from promises.models import PromisePeriod
 from tests.admin_forms import admin_form_data
 from tests.factories import blank_pdf, make_activity, make_focus_area
@@ -99,6 +101,26 @@ def test_the_page_says_when_the_live_text_differs_from_the_signed_original(
     page = resident.get(period.get_absolute_url()).content.decode()
     assert "skiljer sig från det undertecknade originalet" in page
     assert "Tillagt:" in page and activity.text in page
+
+
+def test_an_activity_added_after_signing_does_not_make_the_text_differ_from_the_original(
+    client, resident, period, coordinator_vindeln
+):
+    client.force_login(coordinator_vindeln)
+    upload(client, period, blank_pdf())
+    make_activity(
+        period.focus_areas.first(),
+        text="Polisen lovar drogsnack i skolorna.",
+        added_after_signing=True,
+        added_on=datetime.date(2024, 3, 5),
+    )
+
+    page = resident.get(period.get_absolute_url()).content.decode()
+
+    assert "Polisen lovar drogsnack i skolorna." in page  # shown, apart, as added after signing
+    assert "skiljer sig från det undertecknade originalet" not in page
+    period.refresh_from_db()
+    assert "drogsnack" not in period_document_text(PromisePeriod.objects.with_content().get(pk=period.pk))
 
 
 def test_no_original_means_404_and_drafts_are_404(resident, period):

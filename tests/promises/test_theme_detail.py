@@ -1,10 +1,20 @@
 """/teman/<tema>/: one theme across all kommuner, promises in force first, then upcoming, then ended."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from promises.models import ReportStatus
-from tests.factories import make_focus_area, make_follow_up, make_municipality, make_report, make_theme
+from tests.factories import (
+    make_activity,
+    make_area_report,
+    make_focus_area,
+    make_follow_up,
+    make_municipality,
+    make_report,
+    make_theme,
+)
 from tests.factories.compare import (
     make_kommuner_with_follow_ups,
     make_themed_period,
@@ -68,6 +78,26 @@ def test_latest_published_status_of_each_activity_is_shown_and_drafts_are_not(re
     assert "Delvis genomförd" in content
     assert "Avbruten" not in content
     assert "Ingen publicerad uppföljning" in content  # the second activity: only the draft reports on it
+
+
+def test_each_focus_area_shows_its_latest_status_and_added_activities_apart(resident, trafik):
+    year = this_year()
+    period, (activity, _) = make_themed_period(theme=trafik, start_year=year - 2, end_year=year)
+    focus_area = activity.focus_area
+    make_activity(
+        focus_area, title="Hastighetskontroller", added_after_signing=True, added_on=datetime.date(year - 1, 5, 2)
+    )
+    make_area_report(
+        make_follow_up(period, year=year - 2), focus_area, status=ReportStatus.RENEGOTIATED, reason="Ny plan."
+    )
+
+    content = resident.get(theme_url(trafik)).content.decode()
+
+    assert f"Områdets senaste status ({year - 2}):" in content and "Omförhandlad" in content
+    signed_part, added_part = content.split('<div class="added-activities">')
+    assert "Hastighetskontroller" not in signed_part
+    assert "Hastighetskontroller" in added_part
+    assert f"Tillagd efter undertecknandet 2 maj {year - 1}" in added_part
 
 
 def test_example_follow_ups_are_labelled(resident, trafik):
@@ -193,8 +223,9 @@ def test_theme_page_query_count_does_not_grow_with_kommuner(resident, django_ass
     url = theme_url(trafik)
     # The theme; its published periods (four columns each); then, for the one period shown per kommun: the
     # periods with their kommuner, the theme's focus areas, their activities, the activities' published
-    # reports with their follow-ups, and the periods' published follow-ups.
-    with django_assert_num_queries(7):
+    # reports with their follow-ups, the focus areas' published area reports with their follow-ups, and the
+    # periods' published follow-ups.
+    with django_assert_num_queries(8):
         response = resident.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="theme-municipality"') == kommuner
