@@ -205,8 +205,6 @@ class FollowUpAdmin(
     def export_csv(self, request, queryset):
         """One row per focus area (marked "fokusområde", its activity column empty) and then one per activity in
         it, for each selected follow-up: every area is followed up as a whole, and each activity in it."""
-        from promises.models import FocusAreaReport
-
         area_reports = (
             FocusAreaReport.objects.filter(follow_up__in=queryset)
             .select_related("follow_up__period__municipality", "focus_area")
