@@ -8,6 +8,10 @@ does not use, every period says in its title and source that it is synthetic, an
 
 bulk_create writes no django-simple-history rows and skips the models' save(): generating test data is not an
 edit by anyone, and the version counters start at 1 as for any new row.
+
+Every follow-up has a report per focus area as well as per activity, and some activities were added to their
+focus area after signing. Those are drawn from a second generator seeded from the same seed, so that adding them
+left the rest of the nation as it was (the national query-budget tests pick their pages from it).
 """
 
 import random
@@ -27,6 +31,7 @@ from promises.models import (
     Activity,
     ActivityReport,
     FocusArea,
+    FocusAreaReport,
     FollowUp,
     Party,
     PromisePeriod,
@@ -139,6 +144,7 @@ def nation_generate(*, size, today, seed=1, stdout=None):
     if Municipality.objects.filter(code__startswith=SYNTHETIC_CODE_PREFIX).exists():
         raise ValueError("Databasen har redan en syntetisk nation.")
     rng = random.Random(seed)
+    area_rng = random.Random(f"{seed}-focus-area-reports")
     counts = NationCounts()
 
     def say(message):
@@ -154,7 +160,7 @@ def nation_generate(*, size, today, seed=1, stdout=None):
         say(f"{len(dialogues)} dialoger, {len(places)} platser")
         surveys = _surveys(rng, size, today, municipalities, counts)
         say(f"{len(surveys)} enkäter, {size.responses} svar")
-        _promises(rng, size, today, municipalities, themes, dialogues, places, surveys, counts)
+        _promises(rng, size, today, municipalities, themes, dialogues, places, surveys, counts, area_rng=area_rng)
         say("löften och uppföljningar klara")
         # Bulk inserts send no signals: every cached page is stale now.
         everything_changed()
@@ -331,7 +337,7 @@ def _surveys(rng, size, today, municipalities, counts):
     return surveys
 
 
-def _promises(rng, size, today, municipalities, themes, dialogues, places, surveys, counts):
+def _promises(rng, size, today, municipalities, themes, dialogues, places, surveys, counts, *, area_rng):
     first_year = today.year - size.years + 1
     periods = []
     for municipality in municipalities:
@@ -398,6 +404,7 @@ def _promises(rng, size, today, municipalities, themes, dialogues, places, surve
                     order=n,
                 )
             )
+    _added_after_signing(area_rng, today, activities, size)
     activities = Activity.objects.bulk_create(activities, batch_size=BATCH)
     counts.add(Activity, len(activities))
     party_links = []
@@ -410,7 +417,19 @@ def _promises(rng, size, today, municipalities, themes, dialogues, places, surve
     Activity.responsible.through.objects.bulk_create(party_links, batch_size=BATCH)
 
     _evidence(rng, periods, activities, dialogues, places, surveys)
-    _follow_ups(rng, today, periods, activities, counts)
+    follow_ups = _follow_ups(rng, today, periods, activities, counts)
+    _area_reports(area_rng, follow_ups, focus_areas, counts)
+
+
+def _added_after_signing(area_rng, today, activities, size):
+    """About one focus area in six got its last activity during the period, some months after signing."""
+    for activity in activities:
+        if activity.order != size.activities - 1 or area_rng.random() >= 0.17:
+            continue
+        period = activity.focus_area.period
+        added_on = date(area_rng.randint(period.start_year, period.end_year), area_rng.randint(3, 12), 1)
+        activity.added_after_signing = True
+        activity.added_on = min(added_on, today)
 
 
 def _evidence(rng, periods, activities, dialogues, places, surveys):
@@ -492,3 +511,36 @@ def _follow_ups(rng, today, periods, activities, counts):
                 reports = []
     ActivityReport.objects.bulk_create(reports)
     counts.add(ActivityReport, len(reports))
+    return follow_ups
+
+
+def _area_reports(area_rng, follow_ups, focus_areas, counts):
+    """Every follow-up reports on every focus area of its period, as the admin's start makes it do."""
+    areas_by_period = {}
+    for focus_area in focus_areas:
+        areas_by_period.setdefault(focus_area.period_id, []).append(focus_area)
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    reports = []
+    for follow_up in follow_ups:
+        for focus_area in areas_by_period.get(follow_up.period_id, []):
+            status = area_rng.choices(statuses, weights)[0]
+            counted = status in (ReportStatus.DONE, ReportStatus.CONTINUOUS)
+            reports.append(
+                FocusAreaReport(
+                    follow_up=follow_up,
+                    focus_area=focus_area,
+                    status=status,
+                    done=f"Syntetisk rapport för området {focus_area.title} {follow_up.year}.",
+                    count=area_rng.randint(2, 40) if counted else None,
+                    count_label="insatser" if counted else "",
+                    reason="Syntetiskt skäl: resurserna räckte inte."
+                    if status in ReportStatus.needing_reason()
+                    else "",
+                )
+            )
+            if len(reports) >= BATCH:
+                FocusAreaReport.objects.bulk_create(reports)
+                counts.add(FocusAreaReport, len(reports))
+                reports = []
+    FocusAreaReport.objects.bulk_create(reports)
+    counts.add(FocusAreaReport, len(reports))

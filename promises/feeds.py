@@ -5,6 +5,8 @@ published), periods from PromisePeriod.objects.published(). An example follow-up
 
 Titles are plain text (Atom's default type) and XML-escaped by the feed generator. Summaries are written as
 type="html" by Django's Atom1Feed, so the plain text is HTML-escaped here first and a reader shows it as typed.
+A follow-up's summary goes on with a list of its focus areas, each with its status and what was done: every
+area is followed up, so a reader sees the year at the level it was promised. Every text in it is escaped too.
 Each entry's id is the absolute address of its page (stable, and different per language, since the English
 entry is another text). Each feed's id is its own address.
 """
@@ -13,19 +15,21 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from portal.localized import localized
 from portal.models import Municipality
-from promises.models import FollowUp, PromisePeriod
+from promises.models import FocusAreaReport, FollowUp, PromisePeriod
 
 ENTRIES = 50
 SUMMARY_WORDS = 80
+AREA_WORDS = 40  # per focus area: enough to say what was done, short enough for a feed reader's list
 
 
 class _AtomFeed(Feed):
@@ -53,11 +57,39 @@ class _AtomFeed(Feed):
 
 class _FollowUpFeed(_AtomFeed):
     def follow_ups(self):
+        # The area reports in one more query for all entries, in the areas' order.
+        area_reports = FocusAreaReport.objects.select_related("focus_area").order_by(
+            "focus_area__order", "focus_area__pk"
+        )
         return (
             FollowUp.objects.published()
             .select_related("period__municipality")
+            .prefetch_related(Prefetch("area_reports", queryset=area_reports, to_attr="feed_area_reports"))
             .order_by("-published_on", "-updated_at", "-pk")
         )
+
+    def item_description(self, follow_up):
+        summary = super().item_description(follow_up)
+        if not follow_up.feed_area_reports:
+            return summary
+        areas = format_html_join(
+            "",
+            "<li><strong>{}</strong>: {}{}</li>",
+            (
+                (
+                    localized(report.focus_area, "title"),
+                    report.get_status_display(),
+                    self._area_done(report),
+                )
+                for report in follow_up.feed_area_reports
+            ),
+        )
+        # The summary is escaped already (a SafeString): format_html escapes only what is not.
+        return format_html("<p>{}</p><ul>{}</ul>", summary, areas)
+
+    def _area_done(self, report):
+        done = localized(report, "done")
+        return f". {Truncator(done).words(AREA_WORDS)}" if done.strip() else ""
 
     def municipality_of(self, item):
         return item.period.municipality

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portal.scoping import scope
-from promises.models import ActivityReport, PromisePeriod
+from promises.models import PromisePeriod
 from promises.open_data import export, fields
 from promises.open_data.follow_up_import import MAX_BYTES, MAX_ROWS, ImportFileError, follow_up_import
 
@@ -168,7 +168,7 @@ class FollowUpImportAdminMixin:
         """The selected follow-ups, drafts too, in the open-data format: a file to edit and import again."""
         follow_ups = scope(queryset, request.user)
         periods = scope(PromisePeriod.objects.filter(follow_ups__in=follow_ups).distinct(), request.user)
-        reports = ActivityReport.objects.filter(follow_up__in=follow_ups)
+        reports = export.reports_of(follow_ups)
         chunks = export.iter_csv(periods, reports, base_url=request.build_absolute_uri("/"))
         response = StreamingHttpResponse((chunk.encode() for chunk in chunks), content_type=export.CSV_CONTENT_TYPE)
         name = f"uppfoljningar-for-import-{timezone.localdate().isoformat()}.csv"

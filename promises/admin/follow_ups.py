@@ -215,16 +215,45 @@ class FollowUpAdmin(
 
     @admin.action(description=gettext_lazy("Exportera valda uppföljningar som CSV"))
     def export_csv(self, request, queryset):
-        reports = (
+        """One row per focus area (marked "fokusområde", its activity column empty) and then one per activity in
+        it, for each selected follow-up: every area is followed up as a whole, and each activity in it."""
+        area_reports = (
+            FocusAreaReport.objects.filter(follow_up__in=queryset)
+            .select_related("follow_up__period__municipality", "focus_area")
+            .order_by("follow_up__period__municipality__name", "follow_up__year", "focus_area__order", "pk")
+        )
+        activity_reports = (
             ActivityReport.objects.filter(follow_up__in=queryset)
             .select_related("follow_up__period__municipality", "activity__focus_area")
-            .order_by("follow_up__period__municipality__name", "follow_up__year", "activity__focus_area__order")
+            .order_by(
+                "follow_up__period__municipality__name",
+                "follow_up__year",
+                "activity__focus_area__order",
+                "activity__order",
+                "pk",
+            )
         )
+        # Each follow-up's rows together, an area's own row before its activities' rows.
+        keyed = [
+            ((r.follow_up_id, r.focus_area.order, r.focus_area_id, 0), _("fokusområde"), r, None) for r in area_reports
+        ]
+        keyed += [
+            ((r.follow_up_id, r.activity.focus_area.order, r.activity.focus_area_id, 1), _("aktivitet"), r, r.activity)
+            for r in activity_reports
+        ]
+        follow_up_order = {}
+        for _key, _level, report, _activity in keyed:
+            follow_up = report.follow_up
+            follow_up_order.setdefault(
+                follow_up.pk, (follow_up.period.municipality.name, follow_up.period.start_year, follow_up.year)
+            )
+        keyed.sort(key=lambda row: (follow_up_order[row[0][0]], *row[0]))
         header = [
             _("kommun"),
             _("period"),
             _("år"),
             _("publicering"),
+            _("rapporten gäller"),
             _("fokusområde"),
             _("aktivitet"),
             _("status"),
@@ -240,8 +269,9 @@ class FollowUpAdmin(
                 r.follow_up.period.years_label,
                 r.follow_up.year,
                 r.follow_up.approval_state_label,
-                r.activity.focus_area.title,
-                r.activity.text,
+                level,
+                (activity.focus_area if activity else r.focus_area).title,
+                activity.text if activity else "",
                 r.get_status_display(),
                 r.done,
                 r.count,
@@ -249,7 +279,7 @@ class FollowUpAdmin(
                 r.reason,
                 r.evidence_url,
             ]
-            for r in reports
+            for _key, level, r, activity in keyed
         )
         return csv_response("uppfoljningar", header, rows)
 

@@ -58,16 +58,16 @@ class Texts:
 CATALOGUE_TITLE = Texts("Medborgarlöften – öppna data", "Citizen promises – open data")
 CATALOGUE_DESCRIPTION = Texts(
     "Medborgarlöften som kommuner och polisen har undertecknat, med fokusområden, aktiviteter och den årliga "
-    "uppföljningen av varje aktivitet. Bara publicerat innehåll.",
+    "uppföljningen av varje fokusområde och aktivitet. Bara publicerat innehåll.",
     "Citizen promises signed by Swedish municipalities and the police: focus areas, activities and the yearly "
-    "follow-up of each activity. Published content only.",
+    "follow-up of each focus area and activity. Published content only.",
 )
 ALL_TITLE = Texts("Medborgarlöften i alla kommuner", "Citizen promises in all municipalities")
 ALL_DESCRIPTION = Texts(
-    "Alla publicerade medborgarlöften i portalen: en rad per aktivitet och år med aktivitetens status, vad som "
-    "gjordes och skälet när något är försenat, omförhandlat eller avbrutet.",
-    "Every published citizen promise in the portal: one row per activity and year with the activity's status, "
-    "what was done, and the reason when something was delayed, renegotiated or stopped.",
+    "Alla publicerade medborgarlöften i portalen: en rad per fokusområde och år och en per aktivitet och år, med "
+    "status, vad som gjordes och skälet när något är försenat, omförhandlat eller avbrutet.",
+    "Every published citizen promise in the portal: one row per focus area and year and one per activity and "
+    "year, with the status, what was done, and the reason when something was delayed, renegotiated or stopped.",
 )
 DISTRIBUTION_TITLE = {
     "csv": Texts("CSV-fil (semikolonavgränsad, UTF-8)", "CSV file (semicolon-separated, UTF-8)"),
@@ -75,8 +75,8 @@ DISTRIBUTION_TITLE = {
 }
 DISTRIBUTION_DESCRIPTION = {
     "csv": Texts(
-        "En rad per aktivitet och årlig rapport. Fälten beskrivs på dokumentationssidan.",
-        "One row per activity and yearly report. The fields are described on the documentation page.",
+        "En rad per fokusområde eller aktivitet och årlig rapport. Fälten beskrivs på dokumentationssidan.",
+        "One row per focus area or activity and yearly report. The fields are described on the documentation page.",
     ),
     "json": Texts(
         "Kommun, perioder, fokusområden, aktiviteter och rapporter per år, nästlade. Samma fält som CSV-filen.",
@@ -234,9 +234,9 @@ def catalogue_rdf(*, base_url):
             title=Texts(f"Medborgarlöften i {name}", f"Citizen promises in {name}"),
             description=Texts(
                 f"Medborgarlöften som {name} och {municipality.police_area.name} har undertecknat: fokusområden, "
-                "aktiviteter och den årliga uppföljningen av varje aktivitet.",
+                "aktiviteter och den årliga uppföljningen av varje fokusområde och aktivitet.",
                 f"Citizen promises signed by {name} and the police ({municipality.police_area.name}): focus "
-                "areas, activities and the yearly follow-up of each activity.",
+                "areas, activities and the yearly follow-up of each focus area and activity.",
             ),
             publisher=publisher,
             contact=kommun_contact,

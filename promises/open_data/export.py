@@ -2,19 +2,24 @@
 
 The fields are defined once, in promises/open_data/fields.py.
 
-The follow-up format: one row per activity and published yearly report. An activity that has no published
-report yet still gets one row, with the report's fields empty, and so does a focus area without activities
-(some promises name only focus areas), so that the file lists every promise. The JSON nests the same fields.
+The follow-up format: every focus area is followed up as a whole each year, and so is every activity in it. The
+CSV has one row per focus area and published yearly report of the area (row_type "focus_area", the activity's
+fields empty), then one row per activity and published yearly report (row_type "activity"). A focus area or an
+activity without a published report yet still gets one row, with the report's fields empty, so that the file
+lists every promise. The JSON nests the same fields: a focus area's own reports under its "reports", each
+activity's under the activity's.
 
 Only published content is exported: published periods, and reports of published follow-ups. Example
 follow-ups (invented demonstration data) are included and flagged with ``is_example``.
 
-Large files are streamed: one query streams the periods, and for each chunk of ``CHUNK_SIZE`` periods four
-more read their focus areas, activities, responsible parties and reports as plain values. A file therefore
-takes 1 + 4 queries per chunk however many rows a chunk holds, and never holds more than one chunk in memory.
+Large files are streamed: one query streams the periods, and for each chunk of ``CHUNK_SIZE`` periods five
+more read their focus areas, the areas' reports, activities, responsible parties and the activities' reports
+as plain values. A file therefore takes 1 + 5 queries per chunk however many rows a chunk holds, and never
+holds more than one chunk in memory.
 """
 
 import json
+from dataclasses import dataclass
 from itertools import groupby, islice
 from operator import itemgetter
 
@@ -23,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal import csv_export
-from promises.models import Activity, ActivityReport, FocusArea, PromisePeriod, Publication
-from promises.open_data.fields import FIELD_NAMES, FIELDS, Level, status_labels_sv
+from promises.models import Activity, ActivityReport, FocusArea, FocusAreaReport, PromisePeriod, Publication
+from promises.open_data.fields import FIELD_NAMES, FIELDS, Level, RowType, status_labels_sv
 
 # The one CSV format of the portal (portal/csv_export.py); the import reads the same.
 CSV_DELIMITER = csv_export.DELIMITER
@@ -46,8 +51,27 @@ def published_periods():
     return PromisePeriod.objects.published()
 
 
+@dataclass(frozen=True)
+class Reports:
+    """Which yearly reports a file holds: the focus areas' and the activities'."""
+
+    activities: object  # a queryset of ActivityReport
+    focus_areas: object  # a queryset of FocusAreaReport
+
+
 def published_reports():
-    return ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED)
+    return Reports(
+        activities=ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED),
+        focus_areas=FocusAreaReport.objects.filter(follow_up__publication=Publication.PUBLISHED),
+    )
+
+
+def reports_of(follow_ups):
+    """The reports of the given follow-ups, drafts too: the admin's export for editing and importing again."""
+    return Reports(
+        activities=ActivityReport.objects.filter(follow_up__in=follow_ups),
+        focus_areas=FocusAreaReport.objects.filter(follow_up__in=follow_ups),
+    )
 
 
 PERIOD_COLUMNS = (
@@ -59,24 +83,15 @@ PERIOD_COLUMNS = (
     "municipality__code",
     "municipality__slug",
 )
-REPORT_COLUMNS = (
-    "activity_id",
-    "status",
-    "done",
-    "count",
-    "count_label",
-    "reason",
-    "evidence_url",
-    "follow_up__year",
-    "follow_up__published_on",
-    "follow_up__is_example",
-)
+# The report's fields as the files name them, after the id of what it reports on; then the follow-up's.
+REPORT_FIELDS = ("status", "done", "done_en", "count", "count_label", "reason", "reason_en", "evidence_url")
+FOLLOW_UP_COLUMNS = ("follow_up__year", "follow_up__published_on", "follow_up__is_example")
 
 
 def iter_periods(periods, reports, *, urls, labels):
     """The periods in file order, each with its focus areas, activities, parties and reports.
 
-    One streamed query for the periods, and four per chunk of CHUNK_SIZE periods for what is below them. Plain
+    One streamed query for the periods, and five per chunk of CHUNK_SIZE periods for what is below them. Plain
     values rather than model instances: a national file has hundreds of thousands of rows, and building a
     model instance per row cost more than everything else together.
     """
@@ -108,17 +123,30 @@ def _load_chunk(chunk, reports, urls, labels):
     )
     for pk, period_id, title, theme in rows:
         period = periods[period_id]
-        focus_area = {"values": {"focus_area": title, "theme": theme or ""}, "activities": []}
+        focus_area = {
+            "values": {"focus_area_id": pk, "focus_area": title, "theme": theme or ""},
+            "reports": [],
+            "activities": [],
+        }
         period["focus_areas"].append(focus_area)
         focus_areas[pk] = (focus_area, period)
     activities = {}
     if focus_areas:
+        ids = list(focus_areas)
         rows = (
-            Activity.objects.filter(focus_area_id__in=list(focus_areas))
-            .order_by("order", "pk")
-            .values_list("pk", "focus_area_id", "title", "text")
+            reports.focus_areas.filter(focus_area_id__in=ids)
+            .order_by("follow_up__year", "pk")
+            .values_list("focus_area_id", *REPORT_FIELDS, *FOLLOW_UP_COLUMNS)
         )
-        for pk, focus_area_id, title, text in rows:
+        for focus_area_id, *values in rows:
+            focus_area, period = focus_areas[focus_area_id]
+            focus_area["reports"].append(_report(values, period, labels))
+        rows = (
+            Activity.objects.filter(focus_area_id__in=ids)
+            .order_by("order", "pk")
+            .values_list("pk", "focus_area_id", "title", "text", "added_after_signing", "added_on")
+        )
+        for pk, focus_area_id, title, text, added_after_signing, added_on in rows:
             focus_area, period = focus_areas[focus_area_id]
             activity = {
                 "values": {
@@ -126,6 +154,8 @@ def _load_chunk(chunk, reports, urls, labels):
                     "activity_title": title,
                     "activity_text": text,
                     "responsible": [],
+                    "added_after_signing": added_after_signing,
+                    "added_on": added_on.isoformat() if added_on else None,
                     "activity_url": f"{period['url']}#activity-{pk}",
                 },
                 "reports": [],
@@ -141,25 +171,35 @@ def _load_chunk(chunk, reports, urls, labels):
         )
         for activity_id, name in parties:
             activities[activity_id][0]["values"]["responsible"].append(name)
-        rows = reports.filter(activity_id__in=ids).order_by("follow_up__year", "pk").values_list(*REPORT_COLUMNS)
-        for activity_id, status, done, count, count_label, reason, evidence, year, published_on, example in rows:
+        rows = (
+            reports.activities.filter(activity_id__in=ids)
+            .order_by("follow_up__year", "pk")
+            .values_list("activity_id", *REPORT_FIELDS, *FOLLOW_UP_COLUMNS)
+        )
+        for activity_id, *values in rows:
             activity, period = activities[activity_id]
-            activity["reports"].append(
-                {
-                    "year": year,
-                    "status": status,
-                    "status_label": labels.get(status, status),
-                    "done": done,
-                    "count": count,
-                    "count_label": count_label,
-                    "reason": reason,
-                    "evidence_url": evidence,
-                    "published_on": published_on.isoformat() if published_on else None,
-                    "is_example": example,
-                    "follow_up_url": f"{period['url']}uppfoljning/{year}/",
-                }
-            )
+            activity["reports"].append(_report(values, period, labels))
     return periods.values()
+
+
+def _report(values, period, labels):
+    """One yearly report, of a focus area or an activity, from REPORT_FIELDS and FOLLOW_UP_COLUMNS values."""
+    status, done, done_en, count, count_label, reason, reason_en, evidence, year, published_on, example = values
+    return {
+        "year": year,
+        "status": status,
+        "status_label": labels.get(status, status),
+        "done": done,
+        "done_en": done_en,
+        "count": count,
+        "count_label": count_label,
+        "reason": reason,
+        "reason_en": reason_en,
+        "evidence_url": evidence,
+        "published_on": published_on.isoformat() if published_on else None,
+        "is_example": example,
+        "follow_up_url": f"{period['url']}uppfoljning/{year}/",
+    }
 
 
 class Urls:
@@ -185,6 +225,10 @@ EMPTY = {
     Level.FOCUS_AREA: {**_empty(Level.FOCUS_AREA), **_empty(Level.ACTIVITY), **_empty(Level.REPORT)},
     Level.ACTIVITY: {**_empty(Level.ACTIVITY), **_empty(Level.REPORT)},
     Level.REPORT: _empty(Level.REPORT),
+}
+ROW = {
+    RowType.FOCUS_AREA: {"row_type": RowType.FOCUS_AREA, **_empty(Level.ACTIVITY)},
+    RowType.ACTIVITY: {"row_type": RowType.ACTIVITY},
 }
 
 
@@ -216,18 +260,23 @@ def iter_csv_rows(periods, reports, *, base_url):
     """The follow-up format, one list of cells per row, header first.
 
     Every period, focus area and activity has at least one row, with the fields below it empty when it has
-    nothing below it (a focus area without activities, an activity without a published report), so that the
-    file lists every promise.
+    nothing below it (a period without focus areas, a focus area or an activity without a published report), so
+    that the file lists every promise. A focus area's rows come first, then its activities' rows.
     """
     yield list(FIELD_NAMES)
     for period in iter_periods(periods, reports, urls=Urls(base_url), labels=status_labels_sv()):
         values = {**period["municipality"], **period["values"]}
         if not period["focus_areas"]:
-            yield _csv_row({**values, **EMPTY[Level.FOCUS_AREA]})
+            yield _csv_row({**values, **EMPTY[Level.FOCUS_AREA], "row_type": None})
         for focus_area in period["focus_areas"]:
             values.update(focus_area["values"])
-            if not focus_area["activities"]:
-                yield _csv_row({**values, **EMPTY[Level.ACTIVITY]})
+            values.update(ROW[RowType.FOCUS_AREA])
+            if not focus_area["reports"]:
+                yield _csv_row({**values, **EMPTY[Level.REPORT]})
+            for report in focus_area["reports"]:
+                values.update(report)
+                yield _csv_row(values)
+            values.update(ROW[RowType.ACTIVITY])
             for activity in focus_area["activities"]:
                 values.update(activity["values"])
                 if not activity["reports"]:
@@ -293,6 +342,7 @@ def _period_json(period):
         "focus_areas": [
             {
                 **focus_area["values"],
+                "reports": focus_area["reports"],
                 "activities": [
                     {**activity["values"], "reports": activity["reports"]} for activity in focus_area["activities"]
                 ],

@@ -14,11 +14,16 @@ from promises.models import ReportStatus
 
 
 class Level:
-    """Where a field sits in the nested JSON: municipality → periods → focus areas → activities → reports."""
+    """Where a field sits in the nested JSON: municipality → periods → focus areas → activities → reports.
+
+    Reports sit at two places with the same fields: a focus area's own yearly reports, and each activity's.
+    ROW is the CSV's alone: what a row follows up, which the JSON says by where a report sits.
+    """
 
     MUNICIPALITY = "municipality"
     PERIOD = "period"
     FOCUS_AREA = "focus_area"
+    ROW = "row"
     ACTIVITY = "activity"
     REPORT = "report"
 
@@ -26,9 +31,17 @@ class Level:
         MUNICIPALITY: _("kommun"),
         PERIOD: _("period"),
         FOCUS_AREA: _("fokusområde"),
+        ROW: _("rad (bara i CSV-filen)"),
         ACTIVITY: _("aktivitet"),
-        REPORT: _("årlig rapport"),
+        REPORT: _("årlig rapport, för fokusområdet och för varje aktivitet"),
     }
+
+
+class RowType:
+    """The CSV's row_type: a row follows up a focus area as a whole, or one activity in it."""
+
+    FOCUS_AREA = "focus_area"
+    ACTIVITY = "activity"
 
 
 class FieldType:
@@ -47,12 +60,14 @@ class Field:
     type: str
     level: str
     description: str
-    # Read by the admin's import: "required" columns must be present, "optional" ones change the report when
-    # present; the others are there for the reader and are ignored by the import.
+    # Read by the admin's import: "required" columns must be present, "key" columns name the row's focus area or
+    # activity (one of them must be present), "optional" ones change the report when present; the others are
+    # there for the reader and are ignored by the import.
     import_role: str = ""
 
 
 REQUIRED = "required"
+KEY = "key"
 OPTIONAL = "optional"
 
 FIELDS = (
@@ -74,6 +89,13 @@ FIELDS = (
     ),
     Field("period_end_year", FieldType.YEAR, Level.PERIOD, _("Sista året som medborgarlöftet gäller.")),
     Field("period_url", FieldType.URL, Level.PERIOD, _("Medborgarlöftets sida i portalen.")),
+    Field(
+        "focus_area_id",
+        FieldType.INTEGER,
+        Level.FOCUS_AREA,
+        _("Fokusområdets nummer i portalen. Ändras aldrig, så att samma område kan följas mellan filer och år."),
+        KEY,
+    ),
     Field("focus_area", FieldType.TEXT, Level.FOCUS_AREA, _("Fokusområdets rubrik, som i det undertecknade löftet.")),
     Field(
         "theme",
@@ -82,11 +104,22 @@ FIELDS = (
         _("Det nationella tema som fokusområdet hör till (t.ex. ”trafik”), tomt om inget tema är valt."),
     ),
     Field(
+        "row_type",
+        FieldType.CODE,
+        Level.ROW,
+        _(
+            "Vad raden följer upp: focus_area för fokusområdet som helhet (aktivitetens fält är då tomma) eller "
+            "activity för en aktivitet. I JSON-filen står fokusområdets rapporter under focus_areas → reports och "
+            "aktiviteternas under activities → reports."
+        ),
+        KEY,
+    ),
+    Field(
         "activity_id",
         FieldType.INTEGER,
         Level.ACTIVITY,
         _("Aktivitetens nummer i portalen. Ändras aldrig, så att samma aktivitet kan följas mellan filer och år."),
-        REQUIRED,
+        KEY,
     ),
     Field("activity_title", FieldType.TEXT, Level.ACTIVITY, _("Aktivitetens korta rubrik, om den har någon.")),
     Field("activity_text", FieldType.TEXT, Level.ACTIVITY, _("Löftet ordagrant, som i det undertecknade dokumentet.")),
@@ -96,19 +129,37 @@ FIELDS = (
         Level.ACTIVITY,
         _("De parter som lovar aktiviteten. I CSV-filen skilda med semikolon, i JSON en lista."),
     ),
+    Field(
+        "added_after_signing",
+        FieldType.BOOLEAN,
+        Level.ACTIVITY,
+        _(
+            "true om aktiviteten lades till fokusområdet under perioden och alltså inte står i det undertecknade "
+            "löftet, false om den gör det."
+        ),
+    ),
+    Field(
+        "added_on",
+        FieldType.DATE,
+        Level.ACTIVITY,
+        _("Dagen då aktiviteten lades till, för en aktivitet som lagts till efter undertecknandet; annars tomt."),
+    ),
     Field("activity_url", FieldType.URL, Level.ACTIVITY, _("Aktiviteten på medborgarlöftets sida.")),
     Field(
         "year",
         FieldType.YEAR,
         Level.REPORT,
-        _("Året som rapporten gäller. Tomt om aktiviteten ännu inte har någon publicerad rapport."),
+        _("Året som rapporten gäller. Tomt om fokusområdet eller aktiviteten ännu inte har någon publicerad rapport."),
         REQUIRED,
     ),
     Field(
         "status",
         FieldType.CODE,
         Level.REPORT,
-        _("Aktivitetens status det året, som kod: %(codes)s. Tomt om det inte finns någon rapport."),
+        _(
+            "Fokusområdets eller aktivitetens status det året, som kod: %(codes)s. Tomt om det inte finns någon "
+            "rapport."
+        ),
         REQUIRED,
     ),
     Field(
@@ -119,6 +170,13 @@ FIELDS = (
         OPTIONAL,
     ),
     Field("done", FieldType.TEXT, Level.REPORT, _("Vad som gjordes under året."), OPTIONAL),
+    Field(
+        "done_en",
+        FieldType.TEXT,
+        Level.REPORT,
+        _("Samma sak på engelska, om den är översatt; annars tomt. Den svenska texten är den officiella."),
+        OPTIONAL,
+    ),
     Field(
         "count",
         FieldType.INTEGER,
@@ -131,8 +189,11 @@ FIELDS = (
         "reason",
         FieldType.TEXT,
         Level.REPORT,
-        _("Skälet när aktiviteten är försenad, omförhandlad eller avbruten (krävs då)."),
+        _("Skälet när fokusområdet eller aktiviteten är försenad, omförhandlad eller avbruten (krävs då)."),
         OPTIONAL,
+    ),
+    Field(
+        "reason_en", FieldType.TEXT, Level.REPORT, _("Skälet på engelska, om det är översatt; annars tomt."), OPTIONAL
     ),
     Field("evidence_url", FieldType.URL, Level.REPORT, _("Länk till underlag för rapporten, om någon."), OPTIONAL),
     Field(
@@ -150,7 +211,7 @@ FIELDS = (
     Field("follow_up_url", FieldType.URL, Level.REPORT, _("Årets uppföljning i portalen.")),
 )
 FIELD_NAMES = tuple(field.name for field in FIELDS)
-LEVELS = (Level.MUNICIPALITY, Level.PERIOD, Level.FOCUS_AREA, Level.ACTIVITY, Level.REPORT)
+LEVELS = (Level.MUNICIPALITY, Level.PERIOD, Level.FOCUS_AREA, Level.ROW, Level.ACTIVITY, Level.REPORT)
 
 
 def field_description(field):

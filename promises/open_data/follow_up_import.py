@@ -1,8 +1,10 @@
 """Yearly reports read from a CSV file in the open-data format (promises/open_data/fields.py), for the admin's import.
 
-A row updates the report of one activity in one year: status, done, count, count_label, reason and
-evidence_url. The year's follow-up is started when it does not exist yet (as the admin's "start" does), and a
-report is added when the activity has none. Rows are validated with the models' own rules (full_clean), only
+A row updates the report of one focus area or one activity in one year: status, done, done_en, count,
+count_label, reason, reason_en and evidence_url. Which of the two a row reports on is its row_type, or, in a file
+without that column, whether it has an activity_id (an activity) or only a focus_area_id (the focus area as a
+whole). The year's follow-up is started when it does not exist yet (as the admin's "start" does), and a report
+is added when the area or activity has none. Rows are validated with the models' own rules (full_clean), only
 for the user's own kommuner, and the whole file is saved in one transaction or not at all: one bad row and
 nothing is saved. Saving is what an admin edit does: history rows with the user, and content_changed() on each
 follow-up whose reports changed (approvals withdrawn before publication, shown as updated after it). Rows that
@@ -25,16 +27,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from portal.scoping import scope
-from promises.models import Activity, ActivityReport, FollowUp, ReportStatus
+from promises.models import Activity, ActivityReport, FocusArea, FocusAreaReport, FollowUp, ReportStatus
 from promises.open_data.export import CSV_DELIMITER, csv_uncell
-from promises.open_data.fields import FIELD_NAMES, FIELDS, OPTIONAL, REQUIRED, status_labels_sv
+from promises.open_data.fields import FIELD_NAMES, FIELDS, OPTIONAL, REQUIRED, RowType, status_labels_sv
 from promises.services import content_changed, follow_up_start
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 IMPORTED_FIELDS = [f.name for f in FIELDS if f.import_role == OPTIONAL and f.name != "status_label"]
-TEXT_FIELDS = ("done", "count_label", "reason")
-CHUNK = 500  # activity ids per query
+TEXT_FIELDS = ("done", "done_en", "count_label", "reason", "reason_en")
+CHUNK = 500  # activity or focus area ids per query
 BATCH = 500  # reports per write
 
 
@@ -57,10 +59,28 @@ class RowError:
 @dataclass
 class ReportChange:
     line: int
-    report: ActivityReport
+    report: object  # an ActivityReport or a FocusAreaReport
     changes: list  # (field label, old, new)
     fields: list  # the changed fields' names
     created: bool = False
+
+    @property
+    def is_focus_area(self):
+        return isinstance(self.report, FocusAreaReport)
+
+    @property
+    def subject(self):
+        """What the report is about, as the preview names it."""
+        if self.is_focus_area:
+            focus_area = self.report.focus_area
+            return _("Fokusområdet ”%(title)s”") % {"title": focus_area.title}
+        return str(self.report.activity)
+
+    @property
+    def municipality_name(self):
+        # Through the focus area or activity, loaded with their kommun (_in_scope), not the follow-up: no query.
+        focus_area = self.report.focus_area if self.is_focus_area else self.report.activity.focus_area
+        return focus_area.period.municipality.name
 
 
 @dataclass
@@ -190,6 +210,8 @@ def _check_header(header):
         )
     required = [f.name for f in FIELDS if f.import_role == REQUIRED and f.name != "status"]
     missing = [name for name in required if name not in named]
+    if "activity_id" not in named and "focus_area_id" not in named:
+        missing.insert(0, "activity_id")
     if "status" not in named and "status_label" not in named:
         missing.append("status")
     if missing:
@@ -244,6 +266,14 @@ class _Row:
         letter = column_letter(index) if index is not None else ""
         self.result.errors.append(RowError(self.line, name, letter, message))
         self.ok = False
+
+
+ROW_TYPES = {
+    RowType.FOCUS_AREA: RowType.FOCUS_AREA,
+    RowType.ACTIVITY: RowType.ACTIVITY,
+    "fokusområde": RowType.FOCUS_AREA,
+    "aktivitet": RowType.ACTIVITY,
+}
 
 
 def _is_blank_import_row(row):
@@ -362,18 +392,30 @@ def _apply(header, rows, *, user, now, filename, expected_versions):
                 % {"cells": len(row.cells), "header": len(header)},
             )
 
-    activities = _activities_in_scope(parsed, user)
+    activities = _in_scope(parsed, user, "activity_id", Activity, "focus_area__period__municipality")
+    focus_areas = _in_scope(parsed, user, "focus_area_id", FocusArea, "period__municipality")
     period_ids = {activity.focus_area.period_id for activity in activities.values()}
+    period_ids |= {focus_area.period_id for focus_area in focus_areas.values()}
     follow_ups = {
         (follow_up.period_id, follow_up.year): follow_up
         for follow_up in FollowUp.objects.filter(period_id__in=period_ids).select_for_update().order_by("pk")
     }
-    reports = {
-        (report.follow_up_id, report.activity_id): report
-        for report in ActivityReport.objects.filter(
-            follow_up__in=list(follow_ups.values()), activity_id__in=list(activities)
-        )
-    }
+    reports = {}
+    if activities:
+        reports = {
+            (report.follow_up_id, report.activity_id): report
+            for report in ActivityReport.objects.filter(
+                follow_up__in=list(follow_ups.values()), activity_id__in=list(activities)
+            )
+        }
+    area_reports = {}
+    if focus_areas:
+        area_reports = {
+            (report.follow_up_id, report.focus_area_id): report
+            for report in FocusAreaReport.objects.filter(
+                follow_up__in=list(follow_ups.values()), focus_area_id__in=list(focus_areas)
+            )
+        }
 
     may_start = user.has_perm("promises.add_followup")
     reason = (_("Inläst från CSV-filen %(name)s") % {"name": filename} if filename else _("Inläst från CSV-fil"))[:100]
@@ -387,12 +429,7 @@ def _apply(header, rows, *, user, now, filename, expected_versions):
         if _is_blank_import_row(row):
             result.skipped += 1
             continue
-        activity_id = _parse_int(
-            row,
-            "activity_id",
-            missing=_("activity_id saknas: vilken aktivitet gäller raden?"),
-            invalid=_("activity_id ska vara aktivitetens nummer i portalen, ett heltal; inte ”%(value)s”."),
-        )
+        kind, subject_id = _parse_subject(row)
         year = _parse_int(
             row,
             "year",
@@ -411,33 +448,38 @@ def _apply(header, rows, *, user, now, filename, expected_versions):
         if not row.ok:
             continue
 
-        activity = activities.get(activity_id)
-        if activity is None:
-            # The same words whether the activity does not exist or belongs to another kommun: the import never
-            # tells a coordinator anything about a kommun that is not theirs.
-            row.error(
-                "activity_id",
-                _(
+        is_area = kind == RowType.FOCUS_AREA
+        subject = (focus_areas if is_area else activities).get(subject_id)
+        if subject is None:
+            # The same words whether it does not exist or belongs to another kommun: the import never tells a
+            # coordinator anything about a kommun that is not theirs.
+            if is_area:
+                message = _(
+                    "Det finns inget fokusområde nummer %(id)s som du kan ändra. Kontrollera focus_area_id; du kan "
+                    "bara läsa in rader för de kommuner som du är samordnare för."
+                )
+            else:
+                message = _(
                     "Det finns ingen aktivitet nummer %(id)s som du kan ändra. Kontrollera activity_id; du kan bara "
                     "läsa in rader för de kommuner som du är samordnare för."
                 )
-                % {"id": activity_id},
-            )
+            row.error("focus_area_id" if is_area else "activity_id", message % {"id": subject_id})
             continue
-        if (activity_id, year) in seen:
-            row.error(
-                "year",
-                _("Samma aktivitet och år står redan på rad %(line)s.") % {"line": seen[(activity_id, year)]},
-            )
+        if (kind, subject_id, year) in seen:
+            if is_area:
+                message = _("Samma fokusområde och år står redan på rad %(line)s.")
+            else:
+                message = _("Samma aktivitet och år står redan på rad %(line)s.")
+            row.error("year", message % {"line": seen[(kind, subject_id, year)]})
             continue
-        seen[(activity_id, year)] = row.line
+        seen[(kind, subject_id, year)] = row.line
 
-        period = activity.focus_area.period
+        period = subject.period if is_area else subject.focus_area.period
         key = (period.pk, year)
         follow_up = follow_ups.get(key)
         result.versions.setdefault(f"{period.pk}:{year}", follow_up.version if follow_up else None)
         if follow_up is None:
-            follow_up = _start(row, period, year, user, may_start, result, reports)
+            follow_up = _start(row, period, year, user, may_start, result, reports, area_reports)
             if follow_up is None:
                 continue
             follow_ups[key] = follow_up
@@ -450,13 +492,19 @@ def _apply(header, rows, *, user, now, filename, expected_versions):
             ),
         )
 
-        report = reports.get((follow_up.pk, activity.pk))
+        if is_area:
+            report = area_reports.get((follow_up.pk, subject.pk))
+            parent = "focus_area"
+        else:
+            report = reports.get((follow_up.pk, subject.pk))
+            parent = "activity"
         created = report is None
         if created:
-            report = ActivityReport(follow_up=follow_up, activity=activity, status=ReportStatus.NOT_STARTED)
+            model = FocusAreaReport if is_area else ActivityReport
+            report = model(follow_up=follow_up, status=ReportStatus.NOT_STARTED, **{parent: subject})
         else:
             report.follow_up = follow_up
-            report.activity = activity
+            setattr(report, parent, subject)
         changes, changed_fields = _set_values(report, values, labels)
         if not changes and not created:
             result.unchanged += 1
@@ -467,7 +515,7 @@ def _apply(header, rows, *, user, now, filename, expected_versions):
             # are not looked up again; the check constraints are mirrored in clean() and the fields' validators,
             # and checking them again with two queries per row made a national file take minutes. The database
             # still enforces all of them when the rows are written.
-            report.full_clean(exclude=["follow_up", "activity"], validate_constraints=False)
+            report.full_clean(exclude=["follow_up", parent], validate_constraints=False)
         except ValidationError as error:
             _model_errors(row, error)
             continue
@@ -504,42 +552,82 @@ def _save(changes, *, user, reason):
     batch) took minutes. No signal is sent per report; each changed follow-up is then saved once
     (content_changed), which is the change that pages and caches follow.
     """
-    updated = [change for change in changes if not change.created]
-    for change in updated:
-        report = change.report
-        ActivityReport.objects.filter(pk=report.pk).update(**{name: getattr(report, name) for name in change.fields})
-    if updated:
-        ActivityReport.history.bulk_history_create(
-            [change.report for change in updated],
-            update=True,
-            default_user=user,
-            default_change_reason=reason,
-            batch_size=BATCH,
-        )
-    created = [change.report for change in changes if change.created]
-    if created:
-        bulk_create_with_history(
-            created, ActivityReport, batch_size=BATCH, default_user=user, default_change_reason=reason
-        )
+    for model in (FocusAreaReport, ActivityReport):
+        own = [change for change in changes if isinstance(change.report, model)]
+        updated = [change for change in own if not change.created]
+        for change in updated:
+            report = change.report
+            model.objects.filter(pk=report.pk).update(**{name: getattr(report, name) for name in change.fields})
+        if updated:
+            model.history.bulk_history_create(
+                [change.report for change in updated],
+                update=True,
+                default_user=user,
+                default_change_reason=reason,
+                batch_size=BATCH,
+            )
+        created = [change.report for change in own if change.created]
+        if created:
+            bulk_create_with_history(created, model, batch_size=BATCH, default_user=user, default_change_reason=reason)
 
 
-def _activities_in_scope(rows, user):
+def _in_scope(rows, user, column, model, related):
+    """The rows' activities or focus areas (by the ids in `column`) that the user may change, by id."""
     ids = set()
     for row in rows:
-        value = row.text("activity_id")
+        value = row.text(column)
         if row.ok and re.fullmatch(r"\d{1,9}", value):
             ids.add(int(value))
     ids = sorted(ids)
-    activities = {}
+    found = {}
     for start in range(0, len(ids), CHUNK):
-        queryset = Activity.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
-            "focus_area__period__municipality"
+        queryset = model.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(related)
+        found.update((obj.pk, obj) for obj in scope(queryset, user))
+    return found
+
+
+def _parse_subject(row):
+    """What the row reports on: (RowType, id), or (None, None) with an error on the row."""
+    kind = None
+    if row.present("row_type") and row.text("row_type"):
+        value = row.text("row_type")
+        kind = ROW_TYPES.get(value.lower())
+        if kind is None:
+            row.error(
+                "row_type",
+                _("Okänd row_type ”%(value)s”. Skriv focus_area för ett fokusområde eller activity för en aktivitet.")
+                % {"value": value},
+            )
+            return None, None
+    elif not row.text("activity_id") and row.text("focus_area_id"):
+        # A file without row_type: a row with only a focus area's id reports on the area.
+        kind = RowType.FOCUS_AREA
+    kind = kind or RowType.ACTIVITY
+    if kind == RowType.FOCUS_AREA:
+        if row.text("activity_id"):
+            row.error(
+                "activity_id",
+                _(
+                    "Raden gäller ett fokusområde (row_type är focus_area) men har ett activity_id. Töm "
+                    "activity_id, eller skriv activity i row_type om raden gäller aktiviteten."
+                ),
+            )
+            return None, None
+        return kind, _parse_int(
+            row,
+            "focus_area_id",
+            missing=_("focus_area_id saknas: vilket fokusområde gäller raden?"),
+            invalid=_("focus_area_id ska vara fokusområdets nummer i portalen, ett heltal; inte ”%(value)s”."),
         )
-        activities.update((activity.pk, activity) for activity in scope(queryset, user))
-    return activities
+    return kind, _parse_int(
+        row,
+        "activity_id",
+        missing=_("activity_id saknas: vilken aktivitet gäller raden?"),
+        invalid=_("activity_id ska vara aktivitetens nummer i portalen, ett heltal; inte ”%(value)s”."),
+    )
 
 
-def _start(row, period, year, user, may_start, result, reports):
+def _start(row, period, year, user, may_start, result, reports, area_reports):
     """Start the year's follow-up as the admin's "start" does, or explain why it cannot be started."""
     if not may_start:
         row.error("year", _("Det finns ingen uppföljning för %(year)s, och du får inte starta en.") % {"year": year})
@@ -554,16 +642,15 @@ def _start(row, period, year, user, may_start, result, reports):
     result.follow_ups[(period.pk, year)] = FollowUpOutcome(follow_up, created=True)
     for report in follow_up.reports.all():
         reports[(follow_up.pk, report.activity_id)] = report
+    for report in follow_up.area_reports.all():
+        area_reports[(follow_up.pk, report.focus_area_id)] = report
     return follow_up
 
 
+# The same fields on both kinds of report (the abstract Report).
 FIELD_LABELS = {
-    "status": ActivityReport._meta.get_field("status").verbose_name,
-    "done": ActivityReport._meta.get_field("done").verbose_name,
-    "count": ActivityReport._meta.get_field("count").verbose_name,
-    "count_label": ActivityReport._meta.get_field("count_label").verbose_name,
-    "reason": ActivityReport._meta.get_field("reason").verbose_name,
-    "evidence_url": ActivityReport._meta.get_field("evidence_url").verbose_name,
+    name: ActivityReport._meta.get_field(name).verbose_name
+    for name in ("status", "done", "done_en", "count", "count_label", "reason", "reason_en", "evidence_url")
 }
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from promises.models import FollowUp, PromisePeriod
-from tests.factories import make_follow_up, make_municipality, make_period
+from promises.models import FollowUp, PromisePeriod, ReportStatus
+from tests.factories import make_area_report, make_focus_area, make_follow_up, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,8 @@ def test_example_follow_up_says_exempel_in_title_and_summary(resident, vindeln):
 def test_drafts_never_appear_in_any_feed(resident, vindeln):
     published_period = make_period(municipality=vindeln, start_year=2020, end_year=2022, title="Publicerat löfte")
     make_follow_up(published_period, year=2021, summary="Publicerad uppföljning.")
-    make_follow_up(published_period, year=2022, published=False, summary="HEMLIGT utkast till uppföljning.")
+    draft = make_follow_up(published_period, year=2022, published=False, summary="HEMLIGT utkast till uppföljning.")
+    make_area_report(draft, make_focus_area(published_period), done="HEMLIG rapport för ett område i ett utkast.")
     draft_period = make_period(
         municipality=vindeln, start_year=2023, end_year=2025, published=False, title="HEMLIGT utkast till löfte"
     )
@@ -257,18 +258,22 @@ def test_feed_query_count_does_not_grow_with_entries(resident, django_assert_num
     kommun = make_municipality(slug="vindeln")
     for n in range(count):
         period = make_period(municipality=make_municipality() if n else kommun, start_year=2020)
-        make_follow_up(period, year=2021)
-        make_follow_up(period, year=2022)
+        areas = [make_focus_area(period), make_focus_area(period)]
+        for year in (2021, 2022):
+            follow_up = make_follow_up(period, year=year)
+            for focus_area in areas:
+                make_area_report(follow_up, focus_area)
     assert PromisePeriod.objects.published().count() == count
     kwargs = {"municipality_slug": "vindeln"}
 
-    # All of Sweden: one query for the entries with their periods and kommuner.
-    with django_assert_num_queries(1):
+    # All of Sweden: one query for the entries with their periods and kommuner, and for follow-ups one for all
+    # their focus areas' reports.
+    with django_assert_num_queries(2):
         resident.get(reverse("feed_follow_ups"))
     with django_assert_num_queries(1):
         resident.get(reverse("feed_periods"))
-    # One kommun: the kommun, then its entries.
-    with django_assert_num_queries(2):
+    # One kommun: the kommun, then its entries (and the follow-ups' area reports).
+    with django_assert_num_queries(3):
         resident.get(reverse("feed_municipality_follow_ups", kwargs=kwargs))
     with django_assert_num_queries(2):
         resident.get(reverse("feed_municipality_periods", kwargs=kwargs))
@@ -321,3 +326,62 @@ def test_kommun_page_announces_its_own_feeds(resident, vindeln):
     assert 'type="application/atom+xml" href="/vindeln/flode/uppfoljningar.xml"' in head
     assert 'type="application/atom+xml" href="/vindeln/flode/loften.xml"' in head
     assert 'title="Nya medborgarlöften i Vindelns kommun"' in head
+
+
+# --- A follow-up's entry says what came of every focus area ---
+
+
+def test_follow_up_entry_lists_each_focus_area_with_status_and_what_was_done(resident, vindeln):
+    period = make_period(municipality=vindeln)
+    traffic = make_focus_area(period, title="Trafik", order=2)
+    drugs = make_focus_area(period, title="Droger", order=1)
+    follow_up = make_follow_up(period, year=2023, summary="Ett bra år.")
+    make_area_report(follow_up, traffic, status=ReportStatus.DONE, done="Tolv hastighetskontroller.")
+    make_area_report(follow_up, drugs, status=ReportStatus.NOT_STARTED, done="")
+
+    summary = text(entries(parse(resident.get(reverse("feed_follow_ups"))))[0], "summary")
+
+    assert summary == (
+        "<p>Ett bra år.</p><ul>"
+        "<li><strong>Droger</strong>: Ej påbörjad</li>"
+        "<li><strong>Trafik</strong>: Genomförd. Tolv hastighetskontroller.</li>"
+        "</ul>"
+    )
+
+
+def test_english_follow_up_entry_has_english_area_titles_and_reports_where_written(resident, vindeln):
+    period = make_period(municipality=vindeln)
+    traffic = make_focus_area(period, title="Trafik", title_en="Traffic")
+    drugs = make_focus_area(period, title="Droger")
+    follow_up = make_follow_up(period, year=2023)
+    make_area_report(follow_up, traffic, done="Tolv kontroller.", done_en="Twelve checks.")
+    make_area_report(follow_up, drugs, done="Bara på svenska.")
+
+    summary = text(entries(parse(resident.get("/en" + reverse("feed_follow_ups"))))[0], "summary")
+
+    assert "<strong>Traffic</strong>" in summary and "Twelve checks." in summary
+    assert "<strong>Droger</strong>" in summary and "Bara på svenska." in summary
+    with translation.override("en"):
+        assert f"{translation.gettext('Pågår')}." in summary
+
+
+def test_a_long_area_report_is_shortened(resident, vindeln):
+    period = make_period(municipality=vindeln)
+    follow_up = make_follow_up(period, year=2023)
+    make_area_report(follow_up, make_focus_area(period), done=" ".join(["ord"] * 100))
+
+    summary = text(entries(parse(resident.get(reverse("feed_follow_ups"))))[0], "summary")
+
+    assert " ".join(["ord"] * 40) + "…</li>" in summary
+
+
+def test_hostile_text_in_focus_areas_and_their_reports_is_escaped(resident, vindeln):
+    period = make_period(municipality=vindeln)
+    follow_up = make_follow_up(period, year=2023)
+    make_area_report(follow_up, make_focus_area(period, title=f"Område {HOSTILE}"), done=f"Gjort {HOSTILE}")
+
+    response = resident.get(reverse("feed_follow_ups"))
+
+    summary = entries(parse(response))[0].find(f"{ATOM}summary").text
+    assert "<script>" not in summary and b"<script>" not in response.content
+    assert summary.count("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; ]]&gt; &quot;citat&quot;") == 2

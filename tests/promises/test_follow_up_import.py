@@ -7,10 +7,11 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from promises.models import ActivityReport, FollowUp, Publication, ReportStatus
+from promises.models import ActivityReport, FocusAreaReport, FollowUp, Publication, ReportStatus
 from promises.open_data.fields import FIELD_NAMES
 from promises.services import follow_up_add_missing_reports
 from tests.factories import make_report
@@ -26,11 +27,15 @@ def vindeln_coordinator_client(client, coordinator_vindeln):
     return client
 
 
-def exported_rows(client, slug="vindeln", years=(2023, 2025)):
-    """The public CSV of a period, as dictionaries: the file a coordinator starts from."""
+def exported_rows(client, slug="vindeln", years=(2023, 2025), row_type="activity"):
+    """The public CSV of a period, as dictionaries: the file a coordinator starts from.
+
+    Its activities' rows by default, the focus areas' with row_type="focus_area", every row with None.
+    """
     response = client.get(reverse("open_data_period_csv", args=[slug, *years]))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(body, newline=""), delimiter=";"))
+    rows = list(csv.DictReader(io.StringIO(body, newline=""), delimiter=";"))
+    return [row for row in rows if row_type is None or row["row_type"] == row_type]
 
 
 def to_csv(rows, header=FIELD_NAMES, *, bom=True, delimiter=";"):
@@ -109,7 +114,13 @@ def test_round_trip_export_change_and_import_changes_the_reports(vindeln_coordin
     follow_up = vindeln_follow_up(vasterbotten, 2023)
     rows = exported_rows(client)
     first, second = rows[0], rows[1]
-    first.update(status="delayed", status_label="Försenad", reason="Vädret stoppade två insatser.", count="3")
+    first.update(
+        status="delayed",
+        status_label="Försenad",
+        reason="Vädret stoppade två insatser.",
+        count="3",
+        count_label="insatser",
+    )
     second.update(status="", status_label="Delvis genomförd", done="Hälften blev gjord; resten i vår.")
 
     response = preview(client, to_csv(rows), name="vindeln.csv")
@@ -150,22 +161,22 @@ def test_a_published_follow_up_stays_public_and_is_shown_as_updated(vindeln_coor
 def test_importing_the_export_unchanged_changes_nothing(vindeln_coordinator_client, vasterbotten):
     follow_up = vindeln_follow_up(vasterbotten, 2023)
     version = follow_up.version
-    history = ActivityReport.history.count(), FollowUp.history.count()
+    history = ActivityReport.history.count(), FocusAreaReport.history.count(), FollowUp.history.count()
 
-    response = preview(vindeln_coordinator_client, to_csv(exported_rows(vindeln_coordinator_client)))
+    response = preview(vindeln_coordinator_client, to_csv(exported_rows(vindeln_coordinator_client, row_type=None)))
 
     html = response.content.decode()
     assert "Filen innehåller inga ändringar." in html
     assert 'name="save"' not in html
     follow_up.refresh_from_db()
     assert follow_up.version == version and follow_up.content_updated_at is None
-    assert (ActivityReport.history.count(), FollowUp.history.count()) == history
+    assert (ActivityReport.history.count(), FocusAreaReport.history.count(), FollowUp.history.count()) == history
 
 
 def test_unchanged_rows_write_nothing_beside_a_changed_one(vindeln_coordinator_client, vasterbotten):
     follow_up = vindeln_follow_up(vasterbotten, 2023)
     rows = exported_rows(vindeln_coordinator_client)
-    rows[2]["count"] = "7"
+    rows[2].update(count="7", count_label="insatser")
     before = {r.pk: r.history.count() for r in follow_up.reports.all()}
 
     import_file(vindeln_coordinator_client, to_csv(rows))
@@ -194,9 +205,12 @@ def test_a_draft_follow_ups_approvals_are_withdrawn(
 ):
     draft = vindeln_follow_up(vasterbotten, 2024)
     follow_up_add_missing_reports(follow_up=draft)
-    draft.police_approved_at = timezone.now()
-    draft.police_approved_by = police_coordinator_vindeln
-    draft.save()
+    # Approved as promises/services.py records it: of the current content version.
+    FollowUp.objects.filter(pk=draft.pk).update(
+        police_approved_at=timezone.now(),
+        police_approved_by=police_coordinator_vindeln,
+        police_approved_version=F("content_version"),
+    )
     rows = exported_rows(vindeln_coordinator_client)[:1]
     rows[0].update(year="2024", status="done", status_label="", done="Klart.")
 
@@ -306,14 +320,14 @@ def test_errors_are_reported_per_row_and_column_and_nothing_is_saved(vindeln_coo
         (12, "status_label"),
     ]
     messages = {(line, column): message for line, column, message in found}
-    assert messages[(5, "reason")] == "Ange ett skäl när aktiviteten är försenad, omförhandlad eller avbruten."
+    assert messages[(5, "reason")] == "Ange ett skäl när statusen är försenad, omförhandlad eller avbruten."
     assert messages[(6, "count")] == "Antalet kan inte vara negativt."
     assert messages[(9, "year")] == "Året måste ligga inom perioden 2023–2025."
     assert messages[(11, "year")] == "Samma aktivitet och år står redan på rad 2."
     html = response.content.decode()
     assert "Filen har fel på 9 rader, så inget sparades." in html
     assert "2 rader är i ordning." in html
-    assert "N (status)" in html  # the column as Excel names it
+    assert "R (status)" in html  # the column as Excel names it
     assert "token" not in response.context
     assert reports_by_activity(follow_up)[int(good["activity_id"])].done == "Insatsen genomfördes."
     assert not FollowUp.objects.filter(year__in=[2025, 2030]).exists()
@@ -536,11 +550,16 @@ def test_the_admin_exports_selected_follow_ups_drafts_too_in_the_import_format(
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body, newline=""), delimiter=";"))
     assert {row["year"] for row in rows} == {"2024"}
+    assert [row["row_type"] for row in rows] == ["focus_area", "activity", "activity"] * 2
     assert "Utkast som bara samordnare ser." in body
     assert "Umeå" not in body
-    rows[0]["done"] = "Ändrat i utkastet."
+    activity_row, area_row = rows[1], rows[3]
+    activity_row["done"] = "Ändrat i utkastet."
+    area_row.update(status="", status_label="Löpande", done="Området, ändrat i utkastet.")
     import_file(vindeln_coordinator_client, to_csv(rows))
-    assert reports_by_activity(draft)[int(rows[0]["activity_id"])].done == "Ändrat i utkastet."
+    assert reports_by_activity(draft)[int(activity_row["activity_id"])].done == "Ändrat i utkastet."
+    area_report = draft.area_reports.get(focus_area_id=area_row["focus_area_id"])
+    assert (area_report.status, area_report.done) == (ReportStatus.CONTINUOUS, "Området, ändrat i utkastet.")
 
 
 def test_the_save_is_in_the_admins_own_log(vindeln_coordinator_client, vasterbotten, coordinator_vindeln):
@@ -585,10 +604,11 @@ def test_each_changed_report_costs_one_update_and_nothing_more(national_admin, v
     assert len(queries) - changed == FIXED_IMPORT_QUERIES, "\n".join(q["sql"][:90] for q in queries.captured_queries)
 
 
-# Three savepoints and their releases; loading the activities, the follow-ups and the reports; the reports' history
-# rows in one insert; the follow-up's own versioned save with its history row, and the kommun it belongs to, whose
-# cached pages the save makes stale (portal/invalidation.py).
-FIXED_IMPORT_QUERIES = 14
+# Three savepoints and their releases; loading the activities, the follow-ups and the reports (no focus areas: the
+# file has no focus area rows); the reports' history rows in one insert; the follow-up's new content version (read
+# under a lock, updated, read back: promises/versions.py), its save with its history row, and the kommun it belongs
+# to, whose cached pages the save makes stale (portal/invalidation.py).
+FIXED_IMPORT_QUERIES = 16
 
 
 def test_the_import_still_checks_the_csrf_token(coordinator_vindeln, vasterbotten):
@@ -625,3 +645,151 @@ def test_a_report_is_added_when_the_activity_has_none_in_the_years_follow_up(
     assert report.history.get().history_type == "+"
     assert report.history.get().history_user == coordinator_vindeln
     assert draft.reports.count() == 1
+
+
+# --- Focus areas: every area is followed up as a whole, by file too ---
+
+
+def area_reports_by_focus_area(follow_up):
+    return {report.focus_area_id: report for report in follow_up.area_reports.all()}
+
+
+def test_round_trip_changes_a_focus_areas_report(vindeln_coordinator_client, vasterbotten, coordinator_vindeln):
+    client = vindeln_coordinator_client
+    follow_up = vindeln_follow_up(vasterbotten, 2023)
+    rows = exported_rows(client, row_type=None)
+    area_row = next(row for row in rows if row["row_type"] == "focus_area")
+    area_row.update(status="", status_label="Försenad", reason="Personalbrist.", reason_en="Staff shortage.")
+    area_row.update(done="Två av tre trygghetsvandringar.", done_en="Two of three safety walks.")
+    area_row.update(count="2", count_label="trygghetsvandringar", evidence_url="www.vindeln.se/vandringar")
+
+    response = preview(client, to_csv(rows), name="vindeln.csv")
+
+    html = response.content.decode()
+    assert "1 rapport ändras i 1 uppföljning." in html
+    focus_area = follow_up.period.focus_areas.get(pk=area_row["focus_area_id"])
+    assert f"Vindeln: Fokusområdet ”{focus_area.title}”" in html
+    save(client, response)
+    report = area_reports_by_focus_area(follow_up)[focus_area.pk]
+    assert (report.status, report.reason, report.reason_en) == (
+        ReportStatus.DELAYED,
+        "Personalbrist.",
+        "Staff shortage.",
+    )
+    assert (report.done, report.done_en) == ("Två av tre trygghetsvandringar.", "Two of three safety walks.")
+    assert (report.count, report.count_label) == (2, "trygghetsvandringar")
+    assert report.evidence_url == "https://www.vindeln.se/vandringar"
+    latest = report.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        coordinator_vindeln,
+        "Inläst från CSV-filen vindeln.csv",
+    )
+
+
+def test_an_import_that_changes_a_focus_area_report_makes_an_earlier_approval_stop_counting(
+    vindeln_coordinator_client, vasterbotten, coordinator_vindeln
+):
+    from promises.services import approval_record
+    from tests.factories import make_area_report
+
+    draft = vindeln_follow_up(vasterbotten, 2024)
+    for focus_area in draft.period.focus_areas.all():
+        make_area_report(draft, focus_area, done="Skrivet före godkännandet.")
+    approval_record(obj=draft, user=coordinator_vindeln)
+    draft.refresh_from_db()
+    assert draft.municipality_approval_counts
+    version = draft.content_version
+    rows = exported_rows(vindeln_coordinator_client, row_type="focus_area")[:1]
+    rows[0].update(year="2024", status="done", status_label="", done="Ändrat efter godkännandet.")
+
+    response = import_file(vindeln_coordinator_client, to_csv(rows))
+
+    draft.refresh_from_db()
+    assert draft.content_version > version
+    assert not draft.municipality_approval_counts
+    assert "Godkännandena togs bort för Vindeln 2023–2025, 2024." in " ".join(messages_of(response))
+
+
+def test_an_unchanged_focus_area_row_keeps_the_approval(vindeln_coordinator_client, vasterbotten, coordinator_vindeln):
+    from promises.services import approval_record
+    from tests.factories import make_area_report
+
+    draft = vindeln_follow_up(vasterbotten, 2024)
+    for focus_area in draft.period.focus_areas.all():
+        make_area_report(draft, focus_area, done="Skrivet före godkännandet.")
+    approval_record(obj=draft, user=coordinator_vindeln)
+    rows = exported_rows(vindeln_coordinator_client, row_type="focus_area")[:1]
+    rows[0].update(year="2024", status="in_progress", status_label="", done="Skrivet före godkännandet.")
+
+    response = preview(vindeln_coordinator_client, to_csv(rows))
+
+    assert "Filen innehåller inga ändringar." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.municipality_approval_counts
+
+
+def test_a_focus_area_row_for_a_year_without_a_follow_up_starts_it(vindeln_coordinator_client, vasterbotten):
+    rows = exported_rows(vindeln_coordinator_client, row_type="focus_area")[:1]
+    rows[0].update(year="2025", status="in_progress", status_label="", done="Området har kommit i gång.")
+
+    import_file(vindeln_coordinator_client, to_csv(rows))
+
+    follow_up = vindeln_follow_up(vasterbotten, 2025)
+    reports = area_reports_by_focus_area(follow_up)
+    assert len(reports) == 2 and follow_up.reports.count() == 4  # every area and activity, as the admin's start
+    report = reports[int(rows[0]["focus_area_id"])]
+    assert (report.status, report.done) == (ReportStatus.IN_PROGRESS, "Området har kommit i gång.")
+
+
+def test_a_focus_area_report_is_added_when_the_follow_up_has_none(
+    vindeln_coordinator_client, vasterbotten, coordinator_vindeln
+):
+    draft = vindeln_follow_up(vasterbotten, 2024)  # started, but without reports
+    focus_area_id = exported_rows(vindeln_coordinator_client, row_type="focus_area")[0]["focus_area_id"]
+    data = to_csv(
+        [[focus_area_id, "2024", "continuous", "Löpande arbete."]], header=["focus_area_id", "year", "status", "done"]
+    )
+
+    import_file(vindeln_coordinator_client, data)
+
+    report = draft.area_reports.get(focus_area_id=focus_area_id)
+    assert (report.status, report.done) == (ReportStatus.CONTINUOUS, "Löpande arbete.")
+    assert report.history.get().history_type == "+"
+    assert report.history.get().history_user == coordinator_vindeln
+
+
+def test_focus_area_rows_are_checked_like_activity_rows(vindeln_coordinator_client, vasterbotten):
+    rows = exported_rows(vindeln_coordinator_client, row_type="focus_area")
+    umea_area = exported_rows(vindeln_coordinator_client, slug="umea", row_type="focus_area")[0]
+    bad = [
+        dict(rows[0], status="delayed", status_label="", reason=""),  # line 2: reason required
+        dict(rows[1], row_type="område"),  # 3: unknown row type
+        dict(rows[1], activity_id="1"),  # 4: an area row with an activity
+        dict(rows[1], focus_area_id=""),  # 5: which area?
+        dict(umea_area, done="Vindeln försöker ändra Umeå."),  # 6: another kommun's area
+        dict(rows[0]),  # 7: the same area and year again
+    ]
+
+    response = preview(vindeln_coordinator_client, to_csv(bad))
+
+    assert response.status_code == 400
+    found = {(line, column): message for line, column, message in errors(response)}
+    assert list(found) == [
+        (2, "reason"),
+        (3, "row_type"),
+        (4, "activity_id"),
+        (5, "focus_area_id"),
+        (6, "focus_area_id"),
+        (7, "year"),
+    ]
+    assert found[(5, "focus_area_id")] == "focus_area_id saknas: vilket fokusområde gäller raden?"
+    assert found[(6, "focus_area_id")].startswith("Det finns inget fokusområde nummer")
+    assert found[(7, "year")] == "Samma fokusområde och år står redan på rad 2."
+    assert "Umeå" not in response.content.decode().replace("Vindeln försöker ändra Umeå.", "")
+
+
+def test_a_file_needs_an_activity_id_or_a_focus_area_id_column(vindeln_coordinator_client):
+    response = preview(vindeln_coordinator_client, b"year;status\n2023;done\n")
+
+    assert response.status_code == 400
+    assert "Kolumn saknas: ”activity_id”." in " ".join(response.context["form"].errors["file"])

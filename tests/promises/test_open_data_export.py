@@ -1,6 +1,7 @@
 """/oppna-data/…csv and …json: every published promise and yearly report, for everything, a kommun or a period."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -11,6 +12,7 @@ from promises.models import ReportStatus
 from promises.open_data import export, fields
 from tests.factories import (
     make_activity,
+    make_area_report,
     make_focus_area,
     make_follow_up,
     make_full_period,
@@ -36,6 +38,14 @@ def json_body(response):
     return json.loads(content(response))
 
 
+def activity_rows(rows):
+    return [row for row in rows if row["row_type"] == "activity"]
+
+
+def area_rows(rows):
+    return [row for row in rows if row["row_type"] == "focus_area"]
+
+
 def all_urls():
     return [reverse("open_data_all_csv"), reverse("open_data_all_json")]
 
@@ -55,12 +65,16 @@ def every_url(vasterbotten):
 # --- The CSV ---
 
 
-def test_csv_has_one_row_per_activity_and_published_report(resident, vasterbotten):
+def test_csv_has_one_row_per_focus_area_and_activity_and_published_report(resident, vasterbotten):
     rows = csv_rows(resident.get(reverse("open_data_all_csv")))
 
-    assert len(rows) == 8  # two kommuner × two focus areas × two activities, one published year each
+    # Two kommuner × two focus areas, each area with its own report and two activities, one published year each.
+    assert len(rows) == 2 * 2 * (1 + 2)
+    assert len(area_rows(rows)) == 4 and len(activity_rows(rows)) == 8
     assert list(rows[0]) == list(fields.FIELD_NAMES)
-    first = rows[0]
+    # A focus area's own row first, then its activities'.
+    assert [row["row_type"] for row in rows[:3]] == ["focus_area", "activity", "activity"]
+    first = activity_rows(rows)[0]
     assert first["municipality"] == "Umeå"  # kommuner in alphabetical order
     assert first["period_start_year"] == "2023" and first["period_end_year"] == "2025"
     assert first["year"] == "2023"
@@ -105,7 +119,7 @@ def test_kommun_and_period_files_hold_only_their_own_rows(resident, vasterbotten
     period = csv_rows(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
 
     assert {row["municipality"] for row in kommun} == {"Vindeln"}
-    assert len(kommun) == len(period) == 4
+    assert len(kommun) == len(period) == 6
 
 
 def test_an_activity_without_a_published_report_is_listed_with_empty_report_fields(resident, vasterbotten):
@@ -125,12 +139,66 @@ def test_a_focus_area_without_activities_has_a_row_of_its_own(resident, vasterbo
 
     rows = csv_rows(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
 
-    row = next(row for row in rows if row["focus_area"] == "Otrygga platser")
+    [row] = [row for row in rows if row["focus_area"] == "Otrygga platser"]
+    assert row["row_type"] == "focus_area"
     assert row["activity_id"] == row["activity_text"] == row["year"] == ""
 
 
+def test_focus_area_reports_have_rows_of_their_own_with_every_report_field(resident, vasterbotten):
+    period = vasterbotten["periods"]["vindeln"]
+    focus_area = make_focus_area(period, title="Otrygga platser", order=99)
+    make_area_report(
+        period.follow_ups.get(year=2023),
+        focus_area,
+        status=ReportStatus.DELAYED,
+        done="Två trygghetsvandringar.",
+        done_en="Two safety walks.",
+        count=2,
+        count_label="trygghetsvandringar",
+        reason="Sjukdom.",
+        reason_en="Illness.",
+        evidence_url="https://www.vindeln.se/trygghet",
+    )
+
+    rows = csv_rows(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
+
+    [row] = [row for row in rows if row["focus_area"] == "Otrygga platser"]
+    assert row["row_type"] == "focus_area"
+    assert row["focus_area_id"] == str(focus_area.pk)
+    assert row["activity_id"] == row["activity_text"] == row["added_after_signing"] == row["added_on"] == ""
+    assert (row["year"], row["status"], row["status_label"]) == ("2023", "delayed", "Försenad")
+    assert (row["done"], row["done_en"]) == ("Två trygghetsvandringar.", "Two safety walks.")
+    assert (row["count"], row["count_label"]) == ("2", "trygghetsvandringar")
+    assert (row["reason"], row["reason_en"]) == ("Sjukdom.", "Illness.")
+    assert row["evidence_url"] == "https://www.vindeln.se/trygghet"
+    assert row["follow_up_url"] == "http://testserver/vindeln/2023-2025/uppfoljning/2023/"
+    assert row["published_on"] == "2024-02-15" and row["is_example"] == "false"
+
+
+def test_activities_say_whether_they_were_added_after_signing(resident, vasterbotten):
+    focus_area = vasterbotten["periods"]["vindeln"].focus_areas.first()
+    added = make_activity(focus_area, added_after_signing=True, added_on=datetime.date(2024, 5, 2))
+
+    rows = csv_rows(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025])))
+    document = json_body(resident.get(reverse("open_data_period_json", args=["vindeln", 2023, 2025])))
+
+    by_id = {row["activity_id"]: row for row in activity_rows(rows)}
+    assert (by_id[str(added.pk)]["added_after_signing"], by_id[str(added.pk)]["added_on"]) == ("true", "2024-05-02")
+    signed = next(pk for pk in by_id if pk != str(added.pk))
+    assert (by_id[signed]["added_after_signing"], by_id[signed]["added_on"]) == ("false", "")
+    activities = {
+        activity["activity_id"]: activity
+        for focus_area in document["municipalities"][0]["periods"][0]["focus_areas"]
+        for activity in focus_area["activities"]
+    }
+    assert activities[added.pk]["added_after_signing"] is True
+    assert activities[added.pk]["added_on"] == "2024-05-02"
+    assert activities[int(signed)]["added_after_signing"] is False
+    assert activities[int(signed)]["added_on"] is None  # absent is null in JSON, as the documentation says
+
+
 def test_status_codes_and_swedish_labels_are_the_same_on_the_english_address(resident, vasterbotten):
-    rows = csv_rows(resident.get("/en" + reverse("open_data_all_csv")))
+    rows = activity_rows(csv_rows(resident.get("/en" + reverse("open_data_all_csv"))))
 
     assert rows[0]["status_label"] == "Genomförd"
     assert rows[0]["period_url"] == "http://testserver/umea/2023-2025/"
@@ -157,6 +225,18 @@ def test_formula_like_text_is_escaped_and_the_escape_can_be_undone(resident, vas
     cell = next(row["done"] for row in rows if row["activity_id"] == str(report.activity_id))
     assert cell == "'" + text
     assert export.csv_uncell(cell) == text
+
+
+def test_formula_like_text_in_a_focus_area_report_is_escaped_too(resident, vasterbotten):
+    report = vasterbotten["periods"]["vindeln"].follow_ups.get(year=2023).area_reports.first()
+    report.done = '=HYPERLINK("http://evil.example")'
+    report.done_en = "@SUM(A1)"
+    report.save()
+
+    rows = area_rows(csv_rows(resident.get(reverse("open_data_period_csv", args=["vindeln", 2023, 2025]))))
+
+    row = next(row for row in rows if row["focus_area_id"] == str(report.focus_area_id))
+    assert (row["done"], row["done_en"]) == ('\'=HYPERLINK("http://evil.example")', "'@SUM(A1)")
 
 
 def test_a_formula_in_the_header_row_would_be_escaped_too(resident, vasterbotten, monkeypatch):
@@ -195,8 +275,10 @@ def test_example_follow_ups_are_included_and_flagged(resident, vasterbotten):
 
 def test_draft_follow_up_reports_are_in_no_file(resident, vasterbotten):
     draft = vasterbotten["periods"]["vindeln"].follow_ups.get(year=2024)
-    activity = vasterbotten["periods"]["vindeln"].focus_areas.first().activities.first()
+    focus_area = vasterbotten["periods"]["vindeln"].focus_areas.first()
+    activity = focus_area.activities.first()
     make_report(draft, activity, done="Hemligt utkast som inte får synas.", status=ReportStatus.DELAYED, reason="x")
+    make_area_report(draft, focus_area, done="Hemligt utkast för området.", done_en="Hemligt på engelska.")
 
     for url in every_url(vasterbotten):
         body = content(resident.get(url))
@@ -264,6 +346,13 @@ def test_json_nests_kommun_periods_focus_areas_activities_and_reports(resident, 
     assert report["status"] == "done" and report["status_label"] == "Genomförd"
     assert report["count"] is None
     assert report["follow_up_url"] == "http://testserver/vindeln/2023-2025/uppfoljning/2023/"
+    focus_area = period["focus_areas"][0]
+    assert focus_area["focus_area_id"] == vasterbotten["periods"]["vindeln"].focus_areas.first().pk
+    [area_report] = focus_area["reports"]
+    assert area_report["year"] == 2023
+    assert area_report["status"] == "in_progress" and area_report["status_label"] == "Pågår"
+    assert area_report["done"] == "Arbetet inom området pågår enligt plan."
+    assert area_report["count"] is None
 
 
 def test_json_uses_the_same_fields_at_each_level_as_the_documentation(resident, vasterbotten):
@@ -279,24 +368,38 @@ def test_json_uses_the_same_fields_at_each_level_as_the_documentation(resident, 
     report = activity["reports"][0]
     assert set(municipality) == keys("municipality") | {"periods"}
     assert set(period) == keys("period") | {"focus_areas"}
-    assert set(focus_area) == keys("focus_area") | {"activities"}
+    assert set(focus_area) == keys("focus_area") | {"reports", "activities"}
     assert set(activity) == keys("activity") | {"reports"}
     assert set(report) == keys("report")
+    assert set(focus_area["reports"][0]) == keys("report")
+    # The row's type is the CSV's alone: the JSON says it by where a report sits.
+    assert keys("row") == {"row_type"}
 
 
 def test_json_and_csv_hold_the_same_reports(resident, vasterbotten):
     rows = csv_rows(resident.get(reverse("open_data_all_csv")))
     document = json_body(resident.get(reverse("open_data_all_json")))
 
-    from_json = {
-        (activity["activity_id"], report["year"], report["done"])
+    focus_areas = [
+        focus_area
         for municipality in document["municipalities"]
         for period in municipality["periods"]
         for focus_area in period["focus_areas"]
+    ]
+    from_json = {
+        (activity["activity_id"], report["year"], report["done"])
+        for focus_area in focus_areas
         for activity in focus_area["activities"]
         for report in activity["reports"]
     }
-    assert from_json == {(int(row["activity_id"]), int(row["year"]), row["done"]) for row in rows}
+    assert from_json == {(int(row["activity_id"]), int(row["year"]), row["done"]) for row in activity_rows(rows)}
+    areas_from_json = {
+        (focus_area["focus_area_id"], report["year"], report["status"], report["done"])
+        for focus_area in focus_areas
+        for report in focus_area["reports"]
+    }
+    from_csv = {(int(row["focus_area_id"]), int(row["year"]), row["status"], row["done"]) for row in area_rows(rows)}
+    assert areas_from_json == from_csv and len(from_csv) == 4
 
 
 def test_json_is_valid_with_hostile_text(resident, vasterbotten):
@@ -328,25 +431,28 @@ def _nation(kommuner):
 
 
 @pytest.mark.parametrize("kommuner", [3, 12])
-def test_the_everything_files_take_five_queries_however_large(resident, django_assert_num_queries, kommuner):
+def test_the_everything_files_take_six_queries_however_large(resident, django_assert_num_queries, kommuner):
     _nation(kommuner)
     for url in all_urls():
-        with django_assert_num_queries(5):  # periods, focus areas, activities, parties, reports
+        # periods, focus areas, the areas' reports, activities, parties, the activities' reports
+        with django_assert_num_queries(6):
             body = content(resident.get(url))
         assert f"Kommun {kommuner - 1:02d}".encode() in body
 
 
 @pytest.mark.parametrize("kommuner", [3, 12])
-def test_kommun_and_period_files_take_six_queries_however_large(resident, django_assert_num_queries, kommuner):
+def test_kommun_and_period_files_take_seven_queries_however_large(resident, django_assert_num_queries, kommuner):
     _nation(kommuner)
     for url in [*municipality_urls("kommun-01"), *period_urls("kommun-01", 2023, 2025)]:
-        with django_assert_num_queries(6):  # the kommun or period, then the five of the file
+        with django_assert_num_queries(7):  # the kommun or period, then the six of the file
             content(resident.get(url))
 
 
 def test_large_files_grow_by_chunks_of_periods_not_by_rows(resident, django_assert_num_queries, monkeypatch):
     _nation(5)  # ten periods, two per kommun
     monkeypatch.setattr(export, "CHUNK_SIZE", 2)
-    with django_assert_num_queries(1 + 5 * 4):  # one streamed query, four prefetches per chunk of two periods
+    with django_assert_num_queries(1 + 5 * 5):  # one streamed query, five prefetches per chunk of two periods
         rows = csv_rows(resident.get(reverse("open_data_all_csv")))
-    assert len(rows) == 5 * (6 * 2 + 1)  # six activities with two reports, and a row for the period without areas
+    # Per kommun: two areas with two reports and six activities with two reports, and a row for the period
+    # without areas.
+    assert len(rows) == 5 * (2 * 2 + 6 * 2 + 1)
