@@ -229,20 +229,23 @@ def test_error_pages_are_not_stored(resident, vasterbotten):
 
 
 def test_publication_by_two_approvals_shows_at_once(resident, kommun_client, police_client, vasterbotten):
-    draft = FollowUp.objects.get(period=vasterbotten["periods"]["vindeln"], year=2024)
+    from tests.promises.test_follow_up_workflow import fill_in
+
+    draft = fill_in(FollowUp.objects.get(period=vasterbotten["periods"]["vindeln"], year=2024))
     approve = reverse("admin:promises_followup_approve", args=[draft.pk])
+    version = {"version": draft.content_version}
     watched = [VINDELN_PERIOD, "/vindeln/", "/flode/uppfoljningar.xml", "/vindeln/flode/uppfoljningar.xml"]
     for url in watched:
         resident.get(url)
         assert VINDELN_2024 not in resident.get(url).content.decode()
 
-    kommun_client.post(approve)
+    kommun_client.post(approve, version)
     # One approval publishes nothing: the pages may stay as they are, and must not show the draft.
     for url in watched:
         assert VINDELN_2024 not in resident.get(url).content.decode()
     assert resident.get(VINDELN_2024).status_code == 404
 
-    police_client.post(approve)
+    police_client.post(approve, version)
 
     draft.refresh_from_db()
     assert draft.publication == Publication.PUBLISHED

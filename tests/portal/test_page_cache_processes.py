@@ -36,13 +36,15 @@ DRAFT = PERIOD + "uppfoljning/2024/"
 
 SETUP = """
 from portal.models import Organisation
-from tests.factories import make_coordinator, make_follow_up, make_full_period, make_municipality
+from tests.factories import make_area_report, make_coordinator, make_follow_up, make_full_period, make_municipality
 
 vindeln = make_municipality(name="Vindeln", official_name="Vindelns kommun", slug="vindeln")
 period = make_full_period(
     municipality=vindeln, start_year=2023, end_year=2025, focus_areas=1, activities=2, follow_up_years=[2023]
 )
 draft = make_follow_up(period, year=2024, published=False, summary="Utkast.")
+for focus_area in period.focus_areas.all():
+    make_area_report(draft, focus_area)  # written: an empty follow-up cannot be approved
 for organisation, username in ((Organisation.MUNICIPALITY, "kommun"), (Organisation.POLICE, "polis")):
     make_coordinator([vindeln], organisation, username=username, password=PASSWORD, is_staff=True)
 print(draft.pk)
@@ -116,12 +118,12 @@ class Server:
         ).encode()
         self.opener.open(self.base + "/admin/login/", data=data, timeout=30).read()
 
-    def post_as_logged_in(self, path):
+    def post_as_logged_in(self, path, data=b""):
         jar = next(h for h in self.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor)).cookiejar
         cookies = {cookie.name: cookie.value for cookie in jar}
         assert "sessionid" in cookies, "the login did not work"
         request = urllib.request.Request(
-            self.base + path, data=b"", headers={"X-CSRFToken": cookies["csrftoken"], "Referer": self.base + "/admin/"}
+            self.base + path, data=data, headers={"X-CSRFToken": cookies["csrftoken"], "Referer": self.base + "/admin/"}
         )
         return self.opener.open(request, timeout=30).read().decode()
 
@@ -197,10 +199,11 @@ def test_two_processes_share_cached_pages_and_their_invalidation(two_servers):
 
     # Both sides approve the draft through the second process's admin; the second approval publishes it.
     approve = f"/admin/promises/followup/{draft_pk}/godkann/"
+    version = b"version=1"  # the draft as made: nothing has changed it
     second.log_in("kommun")
-    second.post_as_logged_in(approve)
+    second.post_as_logged_in(approve, version)
     second.log_in("polis")
-    second.post_as_logged_in(approve)
+    second.post_as_logged_in(approve, version)
 
     status, headers, body = first.get(PERIOD)
     assert (status, headers["X-Page-Cache"]) == (200, "miss")
