@@ -36,7 +36,9 @@ DRAFT = PERIOD + "uppfoljning/2024/"
 
 SETUP = """
 from portal.models import Organisation
-from tests.factories import make_area_report, make_coordinator, make_follow_up, make_full_period, make_municipality
+from tests.factories import (
+    make_area_report, make_coordinator, make_follow_up, make_full_period, make_municipality, make_report
+)
 
 vindeln = make_municipality(name="Vindeln", official_name="Vindelns kommun", slug="vindeln")
 period = make_full_period(
@@ -45,6 +47,8 @@ period = make_full_period(
 draft = make_follow_up(period, year=2024, published=False, summary="Utkast.")
 for focus_area in period.focus_areas.all():
     make_area_report(draft, focus_area)  # written: an empty follow-up cannot be approved
+    for activity in focus_area.activities.all():
+        make_report(draft, activity)  # complete, so that opening its page adds nothing (a new version)
 for organisation, username in ((Organisation.MUNICIPALITY, "kommun"), (Organisation.POLICE, "polis")):
     make_coordinator([vindeln], organisation, username=username, password=PASSWORD, is_staff=True)
 print(draft.pk)
@@ -201,9 +205,11 @@ def test_two_processes_share_cached_pages_and_their_invalidation(two_servers):
     approve = f"/admin/promises/followup/{draft_pk}/godkann/"
     version = b"version=1"  # the draft as made: nothing has changed it
     second.log_in("kommun")
-    second.post_as_logged_in(approve, version)
+    body = second.post_as_logged_in(approve, version)
+    assert "Version 1 är godkänd" in body, body[body.find("messagelist") :][:600]
     second.log_in("polis")
-    second.post_as_logged_in(approve, version)
+    body = second.post_as_logged_in(approve, version)
+    assert "nu publicerad" in body, body[body.find("messagelist") :][:600]
 
     status, headers, body = first.get(PERIOD)
     assert (status, headers["X-Page-Cache"]) == (200, "miss")
