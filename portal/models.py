@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -6,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal import geography
 
 # A kommun's page lives at /<slug>/, so a slug must never shadow one of the portal's own top-level paths.
 RESERVED_SLUGS = (
@@ -84,6 +88,30 @@ class Municipality(models.Model):
         on_delete=models.PROTECT,
         related_name="municipalities",
     )
+    # The report form's map (surveys): where it opens, and which pins belong to the kommun. Without an uploaded
+    # boundary the shipped SCB outline is used (portal/geography.py); without a centre, the outline's centroid.
+    map_latitude = models.DecimalField(
+        _("kartans mittpunkt, latitud"),
+        max_digits=7,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text=_("Decimala grader i WGS 84, t.ex. 64.20190. Tomt: mitten av kommungränsen."),
+    )
+    map_longitude = models.DecimalField(
+        _("kartans mittpunkt, longitud"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        help_text=_("Decimala grader i WGS 84, t.ex. 19.71660."),
+    )
+    boundary = models.JSONField(
+        _("kommungräns (GeoJSON)"),
+        null=True,
+        blank=True,
+        help_text=_("En Polygon eller MultiPolygon i WGS 84. Tom: SCB:s kommungräns som följer med portalen."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -102,6 +130,20 @@ class Municipality(models.Model):
                 name="municipality_slug_not_reserved",
                 violation_error_message=_("Webbadressnamnet är upptaget av portalen själv."),
             ),
+            # isnull=False named in the second branch: a CHECK passes on SQL's unknown (see UnsafePlace's).
+            models.CheckConstraint(
+                condition=models.Q(map_latitude__isnull=True, map_longitude__isnull=True)
+                | models.Q(
+                    map_latitude__isnull=False,
+                    map_longitude__isnull=False,
+                    map_latitude__gte=-90,
+                    map_latitude__lte=90,
+                    map_longitude__gte=-180,
+                    map_longitude__lte=180,
+                ),
+                name="municipality_map_centre_both_or_none",
+                violation_error_message=_("Ange både latitud och longitud för kartans mittpunkt, eller ingen av dem."),
+            ),
         ]
 
     def __str__(self):
@@ -114,6 +156,61 @@ class Municipality(models.Model):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("”%(slug)s” är upptaget av portalen själv.") % {"slug": self.slug}})
+        if self.boundary is not None:
+            try:
+                self.boundary = geography.parse_boundary(json.dumps(self.boundary))
+            except geography.BoundaryError as error:
+                raise ValidationError({"boundary": str(error)}) from error
+        if (self.map_latitude is None) != (self.map_longitude is None):
+            raise ValidationError(
+                {"map_longitude": _("Ange både latitud och longitud för kartans mittpunkt, eller ingen av dem.")}
+            )
+        if self.map_latitude is not None and self.contains_point(self.map_latitude, self.map_longitude) is False:
+            raise ValidationError(
+                {"map_latitude": _("Kartans mittpunkt ligger utanför kommungränsen. Kontrollera latitud och longitud.")}
+            )
+
+    # The map: the boundary in force and what the report form needs of it.
+
+    @property
+    def boundary_source(self):
+        """Where the outline in force comes from: "uploaded", "scb" (shipped) or None (no outline known)."""
+        if self.boundary:
+            return "uploaded"
+        return "scb" if geography.kommun(self.code) else None
+
+    def map_boundary(self):
+        """The outline in force as a GeoJSON geometry: the uploaded one, else SCB's; None when neither exists."""
+        return self.boundary or geography.outline_geojson(self.code)
+
+    def _boundary_shape(self):
+        # Kept on the instance: one parse per request, however many points are checked against it.
+        key = id(self.boundary) if self.boundary else self.code
+        cached = getattr(self, "_boundary_shape_cache", None)
+        if cached is None or cached[0] != key:
+            outline = geography.prepared(self.boundary) if self.boundary else geography._shipped_shape(self.code)
+            cached = (key, outline)
+            self._boundary_shape_cache = cached
+        return cached[1]
+
+    def contains_point(self, latitude, longitude):
+        """True inside the kommun's outline, False outside, None when no outline or no point is known."""
+        return geography.shape_contains(self._boundary_shape(), latitude, longitude)
+
+    def map_view(self):
+        """What the report map needs: its centre [lat, lon] and bounds [[south, west], [north, east]], or None."""
+        outline = self._boundary_shape()
+        if outline is None and self.map_latitude is None:
+            return None
+        view = {"centre": None, "bounds": None}
+        if outline is not None:
+            west, south, east, north = outline.bounds
+            view["bounds"] = [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]]
+            centroid = outline.centroid
+            view["centre"] = [round(centroid.y, 5), round(centroid.x, 5)]
+        if self.map_latitude is not None:
+            view["centre"] = [float(self.map_latitude), float(self.map_longitude)]
+        return view
 
 
 class Organisation(models.TextChoices):

@@ -191,6 +191,13 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+# Address search on the report form's map (surveys/geocoding.py): a Nominatim-compatible search URL, e.g.
+# https://nominatim.openstreetmap.org/search (mind its usage policy: at most one search a second, and a User-Agent
+# that names the site). Off when empty: then no search box is shown and no outside server is ever asked. The
+# portal asks on the resident's behalf, so the browser never connects to the geocoder (no CSP connect-src for it).
+GEOCODER_URL = env_str("GEOCODER_URL", "")
+GEOCODER_USER_AGENT = env_str("GEOCODER_USER_AGENT", "medborgarloften-portal (unsafe place reports)")
+GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,7 +8,8 @@ leaves the database as it was.
 File format (every key is optional unless marked *):
 
 - A places file (``vasterbotten.toml``): ``[police_area]`` with name*, region and
-  ``[[police_area.municipalities]]`` (name*, official_name*, slug*, code*, county*); ``[[themes]]`` (name*,
+  ``[[police_area.municipalities]]`` (name*, official_name*, slug*, code*, county*, map_latitude and
+  map_longitude: the report map's centre in decimal degrees, both or neither); ``[[themes]]`` (name*,
   slug*, description, name_en, description_en). Any file may hold themes.
 - A period file (one per kommun): ``municipality_code``* and ``[[periods]]``: start_year*, end_year*,
   title, preamble, basis, feedback, easy_read, extension_note, signed_place, signed_on (a TOML date),
@@ -53,6 +54,7 @@ import datetime
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -186,6 +188,13 @@ def _datetime(value, where):
     return value
 
 
+def _coordinate(value, where):
+    """Decimal degrees as a TOML number; stored as a Decimal of five places (about a metre)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(where, _("ska vara ett decimaltal i grader, t.ex. 64.2019"))
+    return Decimal(str(value)).quantize(Decimal("0.00001"))
+
+
 def _lines(value, where):
     if not isinstance(value, list):
         _fail(where, _("ska vara en lista med texter"))
@@ -241,6 +250,8 @@ MUNICIPALITY_SPEC = {
     "slug": (_line, REQUIRED),
     "code": (_line, REQUIRED),
     "county": (_line, REQUIRED),
+    "map_latitude": (_coordinate, None),
+    "map_longitude": (_coordinate, None),
 }
 THEME_SPEC = {
     "name": (_line, REQUIRED),

@@ -24,6 +24,21 @@ unsafe_place_patterns = [
     path("platser/<int:pk>/", public_page(unsafe_places.unsafe_place_detail), name="unsafe_place_detail"),
     path("platser/rapportera/", unsafe_places.unsafe_place_report, name="unsafe_place_report"),
     path("platser/rapportera/tack/", unsafe_places.unsafe_place_report_thanks, name="unsafe_place_report_thanks"),
+    path(
+        "platser/rapportera/tack/<str:reference>/",
+        unsafe_places.unsafe_place_report_thanks,
+        name="unsafe_place_report_thanks",
+    ),
+    # A report's status, for whoever holds its reference; never from the page cache (it is one person's report).
+    path("platser/rapport/", unsafe_places.unsafe_place_status, name="unsafe_place_status"),
+    path("platser/rapport/<str:reference>/", unsafe_places.unsafe_place_status, name="unsafe_place_status"),
+    # The report map's data: a kommun's outline and view, and the address search when a geocoder is set.
+    path(
+        "platser/kommun/<int:pk>/grans.json",
+        public_page(unsafe_places.unsafe_place_boundary),
+        name="unsafe_place_boundary",
+    ),
+    path("platser/adress-sok/", unsafe_places.unsafe_place_address_search, name="unsafe_place_address_search"),
 ]
 # Dialogues and safety walks, their calendars, and the suggestion form.
 dialogue_patterns = [

@@ -1,7 +1,9 @@
 /* The map of unsafe places, and the position picker on the report form.
 
    Both are progressive enhancements: the list next to the map says everything the map shows, and the report form
-   works with latitude and longitude typed or left empty. Without Leaflet, without this script or without the tile
+   works with latitude and longitude typed or left empty (then the description says where the place is). The
+   report form's map opens on the chosen kommun, draws its outline and refuses a click outside it, as the server
+   does; it follows a change of kommun. Without Leaflet, without this script or without the tile
    server the pages still work; a tile server that does not answer only leaves the map's background empty.
 
    Data comes from the page, never from inline script: the places and the translated words from json_script tags,
@@ -13,7 +15,7 @@
     return;
   }
 
-  // Sweden, for the picker's first view when no position has been given yet.
+  // Sweden, for the picker's first view before a kommun has been chosen.
   var SWEDEN_CENTRE = [62.5, 16.5];
   var SWEDEN_ZOOM = 4;
   var PLACE_ZOOM = 15;
@@ -196,43 +198,51 @@
     return isFinite(value) ? value : null;
   }
 
+  // Ray casting over a GeoJSON Polygon or MultiPolygon ([lng, lat] pairs): the server checks the same with shapely;
+  // this is only the early, friendly answer.
+  function inRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function inBoundary(boundary, lat, lng) {
+    var polygons = boundary.type === "Polygon" ? [boundary.coordinates] : boundary.coordinates;
+    return polygons.some(function (rings) {
+      return inRing(rings[0], lng, lat) && !rings.slice(1).some(function (hole) {
+        return inRing(hole, lng, lat);
+      });
+    });
+  }
+
   function initPinMap(config, texts) {
     var latitudeInput = document.getElementById(config.dataset.latitudeInput);
     var longitudeInput = document.getElementById(config.dataset.longitudeInput);
-    if (!latitudeInput || !longitudeInput) {
+    var kommunInput = document.getElementById(config.dataset.kommunInput);
+    var element = document.getElementById("place-pin-map");
+    var help = document.getElementById("place-pin-map-help");
+    var notice = document.getElementById("place-pin-status");
+    if (!latitudeInput || !longitudeInput || !element) {
       return;
     }
-    var anchor = latitudeInput.closest(".place-coordinates") || config;
+    element.hidden = false;
+    if (help) {
+      help.hidden = false;
+    }
 
-    var wrapper = document.createElement("div");
-    wrapper.className = "place-pin";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn-outline-primary";
-    button.setAttribute("aria-expanded", "false");
-    button.setAttribute("aria-controls", "place-pin-map");
-    button.textContent = texts.showPinMap;
-    var help = document.createElement("p");
-    help.className = "place-pin-help";
-    help.id = "place-pin-map-help";
-    help.textContent = texts.pinMapHelp;
-    help.hidden = true;
-    var element = document.createElement("div");
-    element.id = "place-pin-map";
-    element.className = "place-map place-map-small";
-    element.setAttribute("role", "region");
-    element.setAttribute("aria-label", texts.pinMapLabel);
-    element.setAttribute("aria-describedby", help.id);
-    element.hidden = true;
-    var notice = document.createElement("p");
-    notice.className = "place-map-notice";
-    notice.setAttribute("role", "status");
-    wrapper.append(button, help, element, notice);
-    anchor.parentNode.insertBefore(wrapper, anchor);
-
-    var map = null;
-    var marker = null;
+    // The background's failure is said apart from the position, so that neither message hides the other.
+    var map = createMap(element, config, texts, document.getElementById("place-pin-map-notice"));
+    map.setView(SWEDEN_CENTRE, SWEDEN_ZOOM);
     var icon = markerIcon(config);
+    var marker = null;
+    var kommun = null; // the chosen kommun's outline and words, once fetched
+    var outline = null;
+    var loading = 0;
 
     function showPin(latlng) {
       if (marker) {
@@ -242,7 +252,25 @@
       }
     }
 
+    function clearPin() {
+      if (marker) {
+        map.removeLayer(marker);
+        marker = null;
+      }
+    }
+
+    function outside(lat, lng) {
+      return kommun && kommun.boundary && !inBoundary(kommun.boundary, lat, lng);
+    }
+
     function choose(latlng) {
+      if (outside(latlng.lat, latlng.lng)) {
+        // Refused here as the server would refuse it: nothing is filled in, and the message says what to do.
+        notice.textContent = kommun.outsideMessage;
+        notice.classList.add("is-refused");
+        return false;
+      }
+      notice.classList.remove("is-refused");
       showPin(latlng);
       latitudeInput.value = latlng.lat.toFixed(6);
       longitudeInput.value = latlng.lng.toFixed(6);
@@ -250,48 +278,173 @@
         lat: latlng.lat.toFixed(6).replace(".", ","),
         lng: latlng.lng.toFixed(6).replace(".", ","),
       });
+      return true;
+    }
+
+    function typedPosition() {
+      var lat = parseCoordinate(latitudeInput);
+      var lng = parseCoordinate(longitudeInput);
+      if (lat !== null && lng !== null && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
+        return [lat, lng];
+      }
+      return null;
     }
 
     function followInputs() {
-      var lat = parseCoordinate(latitudeInput);
-      var lng = parseCoordinate(longitudeInput);
-      if (map && lat !== null && lng !== null && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
-        showPin([lat, lng]);
-        map.setView([lat, lng], Math.max(map.getZoom() || 0, PLACE_ZOOM));
-        return true;
+      var position = typedPosition();
+      if (position) {
+        showPin(position);
+        map.setView(position, Math.max(map.getZoom() || 0, PLACE_ZOOM));
       }
-      return false;
     }
 
-    button.addEventListener("click", function () {
-      var opening = element.hidden;
-      element.hidden = !opening;
-      help.hidden = !opening;
-      button.setAttribute("aria-expanded", String(opening));
-      button.textContent = opening ? texts.hidePinMap : texts.showPinMap;
-      if (!opening) {
-        return;
+    function showKommun(data) {
+      kommun = data;
+      if (outline) {
+        map.removeLayer(outline);
+        outline = null;
       }
-      if (map) {
-        map.invalidateSize();
-        return;
+      if (data.boundary) {
+        outline = L.geoJSON(data.boundary, {
+          interactive: false,
+          style: { color: "#1f4e79", weight: 3, opacity: 0.9, fillColor: "#1f4e79", fillOpacity: 0.04 },
+        }).addTo(map);
       }
-      map = createMap(element, config, texts, notice);
-      map.setView(SWEDEN_CENTRE, SWEDEN_ZOOM);
-      followInputs();
-      map.on("click", function (event) {
-        choose(event.latlng);
-      });
-      // Keyboard: arrow keys move the map, Enter chooses its centre.
-      element.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" && event.target === element) {
-          event.preventDefault();
-          choose(map.getCenter());
+      var position = typedPosition();
+      if (position && outside(position[0], position[1])) {
+        // The pin belonged to the kommun chosen before: it is taken away rather than sent for the wrong one.
+        clearPin();
+        latitudeInput.value = "";
+        longitudeInput.value = "";
+        notice.textContent = format(texts.pinCleared, { kommun: data.name });
+        position = null;
+      } else {
+        notice.textContent = format(texts.mapShows, { kommun: data.name });
+      }
+      if (position) {
+        followInputs();
+      } else if (data.bounds) {
+        map.fitBounds(data.bounds, { padding: [8, 8] });
+      } else if (data.centre) {
+        map.setView(data.centre, 10);
+      }
+    }
+
+    function loadKommun() {
+      // The select's value is the kommun's number, which the outline's address takes.
+      var slug = kommunInput && kommunInput.value;
+      var ticket = ++loading;
+      if (!slug) {
+        kommun = null;
+        if (outline) {
+          map.removeLayer(outline);
+          outline = null;
         }
-      });
+        if (!typedPosition()) {
+          map.setView(SWEDEN_CENTRE, SWEDEN_ZOOM);
+        }
+        return;
+      }
+      fetch(config.dataset.boundaryUrl.replace("/0/", "/" + encodeURIComponent(slug) + "/"), {
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (ticket === loading) {
+            showKommun(data);
+          }
+        })
+        .catch(function () {
+          if (ticket === loading) {
+            kommun = null;
+            notice.textContent = texts.boundaryFailed;
+          }
+        });
+    }
+
+    map.on("click", function (event) {
+      choose(event.latlng);
+    });
+    // Keyboard: arrow keys move the map, Enter chooses its centre.
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target === element) {
+        event.preventDefault();
+        choose(map.getCenter());
+      }
     });
     latitudeInput.addEventListener("change", followInputs);
     longitudeInput.addEventListener("change", followInputs);
+    if (kommunInput) {
+      kommunInput.addEventListener("change", loadKommun);
+    }
+    followInputs();
+    loadKommun();
+    initAddressSearch(config, texts, map, choose, function () {
+      return kommunInput && kommunInput.value;
+    });
+  }
+
+  function initAddressSearch(config, texts, map, choose, currentKommun) {
+    var url = config.dataset.addressSearchUrl;
+    var box = config.querySelector(".place-address-search");
+    if (!url || !box) {
+      return;
+    }
+    var input = document.getElementById("place-address-query");
+    var button = document.getElementById("place-address-button");
+    var message = document.getElementById("place-address-message");
+    var results = document.getElementById("place-address-results");
+    box.hidden = false;
+
+    function search() {
+      var query = input.value.trim();
+      results.textContent = "";
+      message.textContent = texts.searching;
+      var address = url + "?" + new URLSearchParams({ q: query, kommun: currentKommun() || "" }).toString();
+      fetch(address, { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.json();
+        })
+        .then(function (data) {
+          if (data.error) {
+            message.textContent = data.error;
+            return;
+          }
+          message.textContent = data.results.length
+            ? format(texts.searchResults, { count: data.results.length })
+            : data.message;
+          data.results.forEach(function (result) {
+            var item = document.createElement("li");
+            var choice = document.createElement("button");
+            choice.type = "button";
+            choice.className = "btn btn-link place-address-result";
+            choice.textContent = result.name;
+            choice.addEventListener("click", function () {
+              map.setView([result.lat, result.lng], PLACE_ZOOM);
+              choose(L.latLng(result.lat, result.lng));
+            });
+            item.appendChild(choice);
+            results.appendChild(item);
+          });
+        })
+        .catch(function () {
+          message.textContent = texts.searchFailed;
+        });
+    }
+
+    button.addEventListener("click", search);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        // Enter searches; it must not send the whole report.
+        event.preventDefault();
+        search();
+      }
+    });
   }
 
   function start() {

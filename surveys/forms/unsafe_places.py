@@ -1,20 +1,22 @@
 """Forms for unsafe places: the public list's filters, the public report form and the admin's coordinates."""
 
+import datetime
 import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal import geography
 from portal.models import Municipality
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
+from surveys.models.place import new_reference
 
 # Sweden, roughly: a pin outside this box is a typo (swapped latitude and longitude, a missing digit).
 SWEDEN_LATITUDE = (Decimal("55"), Decimal("69.1"))
@@ -45,16 +47,16 @@ def check_coordinates(form, latitude, longitude):
 
 
 def outside_municipality(municipality, latitude, longitude):
-    """True when the point lies outside the kommun (unknown geography or no point: False)."""
+    """True when the point lies outside the kommun's outline (uploaded or SCB's); unknown outline or no point: False."""
     if municipality is None or latitude is None or longitude is None:
         return False
-    return geography.contains(municipality.code, latitude, longitude) is False
+    return municipality.contains_point(latitude, longitude) is False
 
 
 def outside_message(municipality):
     return _(
-        "Positionen ligger utanför %(kommun)s. Kontrollera att du har valt rätt kommun och att latitud och "
-        "longitud stämmer (klickade du på rätt ställe på kartan?)."
+        "Positionen ligger utanför %(kommun)s. Välj en plats inom kommungränsen på kartan, eller välj den kommun "
+        "där platsen ligger."
     ) % {"kommun": municipality.official_name or municipality.name}
 
 
@@ -193,11 +195,11 @@ class UnsafePlaceReportForm(forms.ModelForm):
     """What a resident tells us about a place. Saved as a pending public report; nothing about the sender."""
 
     latitude = CoordinateField(
-        label=_("Latitud (frivilligt)"),
-        help_text=_("Decimala grader, t.ex. 63,8258. Fylls i om du väljer position på kartan."),
+        label=_("Latitud"),
+        help_text=_("Decimala grader, t.ex. 63,8258. Fylls i när du klickar på kartan."),
     )
     longitude = CoordinateField(
-        label=_("Longitud (frivilligt)"),
+        label=_("Longitud"),
         help_text=_("Decimala grader, t.ex. 20,2630."),
     )
     time_of_day = forms.ChoiceField(
@@ -229,7 +231,7 @@ class UnsafePlaceReportForm(forms.ModelForm):
             "title": _("Ett kort namn, t.ex. ”Gångtunneln vid stationen”."),
             "description": _(
                 "Var ligger platsen? Till exempel en adress, en korsning eller vad som finns i närheten. "
-                "Beskriv platsen eller ange en position, eller båda."
+                "Välj platsen på kartan eller beskriv den här, eller både och."
             ),
             "why": _("Till exempel dålig belysning, skymd sikt eller att det händer saker där. Skriv inga namn."),
         }
@@ -249,14 +251,24 @@ class UnsafePlaceReportForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "municipality",
+            # The map comes first: clicking it is the main way to give the position (static/js/places-map.js).
+            HTML('{% include "surveys/includes/_unsafe_place_pin_map.html" %}'),
             "title",
             "description",
             "why",
             "time_of_day",
+            # Typed coordinates are for those who have them (a GPS, another map) and for keyboard users who
+            # prefer them to the map; open when they hold a value or an error, so that nothing is hidden.
+            HTML(
+                '<details class="place-coordinates-details" id="koordinater"'
+                "{% if form.latitude.value or form.longitude.value or form.latitude.errors or form.longitude.errors %}"
+                ' open{% endif %}><summary>{% load i18n %}{% translate "Ange koordinater i stället" %}</summary>'
+            ),
             Div(
                 Row(Column("latitude", css_class="col-sm-6"), Column("longitude", css_class="col-sm-6")),
                 css_class="place-coordinates",
             ),
+            HTML("</details>"),
             Div(Field("hemsida"), css_class="place-honeypot"),
             "token",
         )
@@ -277,7 +289,7 @@ class UnsafePlaceReportForm(forms.ModelForm):
             if latitude is None and not cleaned.get("description", "").strip():
                 self.add_error(
                     "description",
-                    _("Beskriv var platsen är, eller ange dess position med latitud och longitud (klicka på kartan)."),
+                    _("Beskriv var platsen är, eller välj den på kartan (eller ange latitud och longitud)."),
                 )
         return cleaned
 
@@ -291,8 +303,14 @@ class UnsafePlaceReportForm(forms.ModelForm):
         place.source = UnsafePlace.Source.PUBLIC_REPORT
         place.moderation = Moderation.PENDING
         place.status = UnsafePlace.Status.REPORTED
+        place.reference = new_reference()
         if commit:
             place.save()
+            # auto_now wrote the second the report arrived; a resident's report keeps only its day (reported_on),
+            # so that no stored time can be matched against anyone's visit.
+            day_start = timezone.make_aware(datetime.datetime.combine(place.reported_on, datetime.time()))
+            UnsafePlace.objects.filter(pk=place.pk).update(updated_at=day_start)
+            place.updated_at = day_start
         return place
 
 

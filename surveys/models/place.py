@@ -1,12 +1,32 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal import geography
 from portal.models import Municipality
 from surveys.models.common import Moderation, TimeOfDay
+
+# The report's reference: letters and digits that cannot be mistaken for each other when read aloud or copied by
+# hand (no 0/O, 1/I/L). Ten of 31 symbols: about 10^15 references, so one cannot be found by guessing.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 10
+
+
+def new_reference():
+    """A random reference such as "K7QF2-M3XDW": it names the report and nothing about who sent it."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalise_reference(text):
+    """The reference as stored, from what a resident typed (any case, dash or spaces); None if it is none."""
+    code = "".join(str(text).split()).replace("-", "").upper()
+    if len(code) != REFERENCE_LENGTH or any(character not in REFERENCE_ALPHABET for character in code):
+        return None
+    return f"{code[:5]}-{code[5:]}"
 
 
 class UnsafePlaceQuerySet(models.QuerySet):
@@ -59,6 +79,11 @@ class UnsafePlace(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
     status_note = models.TextField(_("kommentar till status"), blank=True, help_text=_("Visas för allmänheten."))
     reported_on = models.DateField(_("rapporterad"), default=timezone.localdate)
+    # Given to a resident's report only, so that the sender can follow it (/platser/rapport/<reference>/) without
+    # anything about them being stored. Places a coordinator enters have none.
+    reference = models.CharField(
+        _("referens"), max_length=11, unique=True, null=True, blank=True, editable=False, default=None
+    )
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = UnsafePlaceQuerySet.as_manager()
@@ -88,12 +113,16 @@ class UnsafePlace(models.Model):
     def get_absolute_url(self):
         return reverse("unsafe_place_detail", kwargs={"pk": self.pk})
 
+    def get_status_url(self):
+        """The report's own status page, for whoever holds its reference; None for places without one."""
+        return reverse("unsafe_place_status", kwargs={"reference": self.reference}) if self.reference else None
+
     @property
     def position_outside_municipality(self):
         """True when the pin lies outside the place's kommun; False inside, or without a position or geography."""
         if self.latitude is None or self.longitude is None or self.municipality_id is None:
             return False
-        return geography.contains(self.municipality.code, self.latitude, self.longitude) is False
+        return self.municipality.contains_point(self.latitude, self.longitude) is False
 
     @property
     def needs_position_check(self):
