@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import two_factor
+from portal.admin_boundary import MAP_FIELDSET, MunicipalityMapForm, boundary_summary
 from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from portal.scoping import is_national_admin
@@ -39,7 +40,14 @@ class MunicipalityAdmin(ScopedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "official_name", "slug"]}),
         (_("Officiella uppgifter"), {"fields": ["code", "county", "police_area"]}),
+        MAP_FIELDSET,
     ]
+    form = MunicipalityMapForm
+    readonly_fields = ["boundary_in_force"]
+
+    @admin.display(description=_("gräns som gäller nu"))
+    def boundary_in_force(self, obj):
+        return boundary_summary(obj)
 
 
 @admin.register(Coordinator)

@@ -18,6 +18,7 @@ that decides whether an uploaded outline is acceptable.
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import shapely
@@ -166,16 +167,14 @@ def parse_boundary(text):
                 "t.ex. [19.72, 64.20] för Vindeln: kontrollera att de inte är omkastade."
             )
         )
-    try:
-        outline = shape(geometry)
-    except Exception as error:  # shapely's errors for rings too short to close, etc.
-        raise BoundaryError(
-            _("Gränsens koordinater bildar ingen polygon: varje ring behöver minst fyra punkter.")
-        ) from error
+    rings = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    if any(len(ring) < 4 for polygon in rings for ring in polygon):
+        raise BoundaryError(_("Gränsens koordinater bildar ingen polygon: varje ring behöver minst fyra punkter."))
+    outline = shape(geometry)
     if outline.is_empty or not outline.is_valid:
         raise BoundaryError(
-            _("Gränsen är ingen giltig polygon (%(reason)s). Rätta den, t.ex. med ”Fix geometries” i QGIS.")
-            % {"reason": shapely.is_valid_reason(outline)}
+            _("Gränsen är ingen giltig polygon: %(reason)s. Rätta den, t.ex. med ”Fix geometries” i QGIS.")
+            % {"reason": _invalid_reason(outline)}
         )
     # Plain lists, as json.loads would give them back from the database.
     return json.loads(json.dumps(mapping(outline)))
@@ -186,3 +185,27 @@ def _size_message(size):
         "size": round(size / 1000),
         "max": MAX_BOUNDARY_BYTES // 1000,
     }
+
+
+# GEOS's reasons for an invalid shape, said in Swedish (the rest as "formen är inte giltig").
+_REASONS = (
+    ("Self-intersection", "gränsen korsar sig själv"),
+    ("Hole lies outside shell", "ett hål ligger utanför ytterkanten"),
+    ("Nested shells", "en del ligger inuti en annan"),
+    ("Nested holes", "ett hål ligger inuti ett annat"),
+    ("Interior is disconnected", "ett hål delar ytan i två"),
+    ("Too few points", "en ring har för få punkter"),
+    ("Duplicate Rings", "samma ring finns två gånger"),
+)
+
+
+def _invalid_reason(outline):
+    reason = shapely.is_valid_reason(outline)
+    said = next((swedish for english, swedish in _REASONS if english in reason), "formen är inte giltig")
+    where = re.search(r"\[(-?[\d.]+) (-?[\d.]+)\]", reason)
+    if where:
+        said += _(" nära longitud %(lon)s, latitud %(lat)s") % {
+            "lon": round(float(where.group(1)), 4),
+            "lat": round(float(where.group(2)), 4),
+        }
+    return said

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal import geography
 from portal.admin_mixins import ScopedAdmin
 from portal.invalidation import municipalities_changed
 from surveys.admin.links import activity_links
@@ -30,16 +29,17 @@ class UnsafePlaceAdmin(ScopedAdmin):
         "time_of_day",
         "source",
     ]
-    search_fields = ["title", "description", "why", "status_note", "municipality__name"]
+    # The reference too: a resident who calls about their report can quote it.
+    search_fields = ["title", "description", "why", "status_note", "municipality__name", "=reference"]
     date_hierarchy = "reported_on"
     ordering = ["-reported_on", "municipality__name", "title"]
     actions = ["approve", "reject"]
-    readonly_fields = ["addressed_by", "updated_at", "position_map"]
+    readonly_fields = ["addressed_by", "updated_at", "position_map", "reference"]
     fieldsets = [
         (
             None,
             {
-                "fields": ["municipality", "title", "source", "reported_on"],
+                "fields": ["municipality", "title", "source", "reported_on", "reference"],
                 "description": gettext_lazy(
                     "Rapporter från invånare kommer in via webbplatsens formulär. Platser som kommer fram i en "
                     "trygghetsundersökning, en medborgardialog eller en trygghetsvandring lägger du till här: välj "
@@ -102,11 +102,11 @@ class UnsafePlaceAdmin(ScopedAdmin):
     def position_map(self, obj):
         """The point on a map of its kommun, and in words whether it lies inside the kommun."""
         municipality = obj.municipality if obj and obj.municipality_id else None
-        code = municipality.code if municipality else None
         has_point = obj is not None and obj.latitude is not None and obj.longitude is not None
         data = {
             "point": [float(obj.latitude), float(obj.longitude)] if has_point else None,
-            "outline": geography.outline_geojson(code) if code else None,
+            # The outline in force: the one a national administrator uploaded, else SCB's.
+            "outline": municipality.map_boundary() if municipality else None,
             "kommun": municipality.official_name if municipality else "",
         }
         return render_to_string(
@@ -117,7 +117,7 @@ class UnsafePlaceAdmin(ScopedAdmin):
                 "municipality": municipality,
                 "has_point": has_point,
                 "outside": has_point and obj.position_outside_municipality,
-                "known": code is not None and geography.kommun(code) is not None,
+                "known": municipality is not None and municipality.boundary_source is not None,
                 "tile_url": settings.MAP_TILE_URL,
                 "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
                 "texts": {

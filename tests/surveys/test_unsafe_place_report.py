@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
+from tests.factories.portal import make_municipality
 from surveys.views.unsafe_places import REPORT_RATE
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +55,8 @@ def test_form_has_labelled_fields_an_accessible_honeypot_and_a_token(resident, v
         ("id_municipality", "Kommun"),
         ("id_title", "Platsens namn"),
         ("id_description", "Beskriv platsen"),
-        ("id_latitude", "Latitud (frivilligt)"),
-        ("id_longitude", "Longitud (frivilligt)"),
+        ("id_latitude", "Latitud"),
+        ("id_longitude", "Longitud"),
         ("id_hemsida", "Lämna det här fältet tomt"),
     ]:
         assert re.search(rf'<label\s+for="{field_id}"[^>]*>\s*{re.escape(label)}', page), label
@@ -87,8 +89,8 @@ def test_report_with_description_is_saved_as_pending_public_report(resident, vas
     response = resident.post(URL, report(vasterbotten))
 
     assert response.status_code == 302
-    assert response["Location"] == THANKS
     place = UnsafePlace.objects.get()
+    assert response["Location"] == reverse("unsafe_place_report_thanks", kwargs={"reference": place.reference})
     assert place.municipality == vasterbotten["vindeln"]
     assert place.title == "Busshållplatsen vid kyrkan"
     assert place.why == "Ingen belysning."
@@ -151,7 +153,7 @@ def test_report_without_description_or_pin_is_refused_with_a_clear_error(residen
     assert response.status_code == 200
     assert not UnsafePlace.objects.exists()
     page = response.content.decode()
-    assert "Beskriv var platsen är, eller ange dess position" in page
+    assert "Beskriv var platsen är, eller välj den på kartan" in page
     assert "Formuläret behöver rättas" in page
     # What was typed is kept.
     assert "Mörkt och ödsligt." in page
@@ -212,7 +214,8 @@ def test_double_submit_of_the_same_form_saves_one_report(resident, vasterbotten)
     second = resident.post(URL, data)
 
     assert first.status_code == second.status_code == 302
-    assert second["Location"] == THANKS
+    # The second answer gives the first report's reference: the resident still learns how to follow it.
+    assert second["Location"] == first["Location"] != THANKS
     assert UnsafePlace.objects.count() == 1
 
 
@@ -270,3 +273,93 @@ def test_a_point_outside_the_chosen_kommun_is_refused(resident, vasterbotten):
     assert "Positionen ligger utanför Vindelns kommun" in refused.content.decode()
     assert accepted.status_code == 302
     assert UnsafePlace.objects.count() == 1
+
+
+def test_each_report_gets_its_own_random_reference(resident, vasterbotten):
+    for n in range(3):
+        resident.post(URL, report(vasterbotten, token=f"{n:032x}"))
+
+    references = list(UnsafePlace.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 3
+    for reference in references:
+        assert re.fullmatch(r"[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}", reference), reference
+
+
+def test_a_report_stores_its_day_and_no_time_of_day(resident, vasterbotten):
+    resident.post(URL, report(vasterbotten))
+
+    place = UnsafePlace.objects.get()
+    local = timezone.localtime(place.updated_at)
+    assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    assert local.date() == place.reported_on
+
+
+def test_a_place_a_coordinator_enters_has_no_reference(vasterbotten):
+    place = UnsafePlace.objects.create(municipality=vasterbotten["vindeln"], title="Torget")
+
+    assert place.reference is None
+    assert place.get_status_url() is None
+
+
+def test_the_map_comes_before_the_fields_and_coordinates_are_folded_away(resident, vasterbotten):
+    page = resident.get(URL, {"kommun": "vindeln"}).content.decode()
+
+    assert page.index("Var är platsen?") < page.index('for="id_title"')
+    details = re.search(r'<details class="place-coordinates-details"[^>]*>', page).group(0)
+    assert " open" not in details
+    assert "<summary>Ange koordinater i stället</summary>" in page
+    assert page.index(details) < page.index('id="id_latitude"') < page.index("</details>")
+    # The map's text alternative, for those who cannot use it.
+    assert "Kan du inte använda kartan? Beskriv i stället var platsen är" in page
+    # The map asks the kommun's outline of the portal itself.
+    assert 'data-boundary-url="/platser/kommun/0/grans.json"' in page
+
+
+def test_coordinates_open_when_they_hold_an_error(resident, vasterbotten):
+    page = resident.post(URL, report(vasterbotten, latitude="40.0", longitude="20.0")).content.decode()
+
+    assert re.search(r'<details class="place-coordinates-details" id="koordinater" open>', page)
+
+
+def test_the_geocoder_is_off_by_default_so_no_search_box(resident, vasterbotten, settings):
+    assert settings.GEOCODER_URL == ""
+
+    page = resident.get(URL).content.decode()
+
+    assert "place-address-search" not in page
+    assert "data-address-search-url" not in page
+
+
+def test_with_a_geocoder_set_the_search_box_is_offered(resident, vasterbotten, settings):
+    settings.GEOCODER_URL = "https://geocoder.example/search"
+
+    page = resident.get(URL).content.decode()
+
+    assert 'data-address-search-url="/platser/adress-sok/"' in page
+    assert "Sök en adress eller plats i kommunen" in page
+
+
+def test_a_point_outside_an_uploaded_boundary_is_refused(resident, vasterbotten):
+    vindeln = vasterbotten["vindeln"]
+    vindeln.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[19.6, 64.1], [19.9, 64.1], [19.9, 64.3], [19.6, 64.3], [19.6, 64.1]]],
+    }
+    vindeln.save()
+
+    refused = resident.post(URL, report(vasterbotten, latitude="64.6", longitude="19.3", token="a" * 32))
+    accepted = resident.post(URL, report(vasterbotten, latitude="64.2019", longitude="19.7166", token="b" * 32))
+
+    assert refused.status_code == 200
+    assert "Positionen ligger utanför Vindelns kommun. Välj en plats inom kommungränsen" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert UnsafePlace.objects.count() == 1
+
+
+def test_report_form_query_count(resident, vasterbotten, django_assert_num_queries):
+    for n in range(30):
+        make_municipality(name=f"Kommun {n}", police_area=vasterbotten["area"])
+
+    # The kommun looked up from the address, and the kommun list.
+    with django_assert_num_queries(2):
+        assert resident.get(URL, {"kommun": "vindeln"}).status_code == 200
