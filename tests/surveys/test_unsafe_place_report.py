@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
-from tests.factories.portal import make_municipality
 from surveys.views.unsafe_places import REPORT_RATE
+from tests.factories.portal import make_municipality
 
 pytestmark = pytest.mark.django_db
 
