@@ -258,12 +258,9 @@ class UnsafePlaceReportForm(forms.ModelForm):
             "why",
             "time_of_day",
             # Typed coordinates are for those who have them (a GPS, another map) and for keyboard users who
-            # prefer them to the map; open when they hold a value or an error, so that nothing is hidden.
-            HTML(
-                '<details class="place-coordinates-details" id="koordinater"'
-                "{% if form.latitude.value or form.longitude.value or form.latitude.errors or form.longitude.errors %}"
-                ' open{% endif %}><summary>{% load i18n %}{% translate "Ange koordinater i stället" %}</summary>'
-            ),
+            # prefer them to the map; open when they hold a value or an error, so that nothing is hidden. The
+            # include opens the <details> (its words need the template's translation), the HTML below closes it.
+            HTML('{% include "surveys/includes/_unsafe_place_coordinates_open.html" %}'),
             Div(
                 Row(Column("latitude", css_class="col-sm-6"), Column("longitude", css_class="col-sm-6")),
                 css_class="place-coordinates",

@@ -28,7 +28,9 @@ PAGES = [
     ("/finns-inte/", 404),  # the 404 page
     ("/platser/", 200),  # unsafe places: list and filters (no places in the content; the map: test_unsafe_place_map.py)
     ("/platser/rapportera/", 200),  # the public report form
-    ("/platser/rapportera/tack/", 200),  # …and its thanks page
+    ("/platser/rapportera/tack/", 200),  # …and its thanks page (with a reference: test_unsafe_place_map.py)
+    ("/platser/rapport/", 200),  # follow a report: type its reference (its status page: test_unsafe_place_map.py)
+    ("/platser/rapport/K7QF2-M3XDW/", 404),  # …an unknown reference
     ("/dialoger/", 200),  # dialogues and safety walks: the 2016 Umeå dialogues (detail: test_dialogue_pages.py)
     ("/dialoger/?kommun=umea", 200),  # …for one kommun, with its calendar and suggestion links
     ("/umea/synpunkt/", 200),  # the suggestion form

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal import geography
 from portal.models import Municipality
 from surveys.models import Moderation, TimeOfDay, UnsafePlace
 from tests.browser.conftest import VIEWPORTS, tile_pattern
@@ -232,14 +233,42 @@ def test_detail_page_has_no_axe_violations(open_place_page, places, viewport):
     assert page.script_errors == []
 
 
+PIN_MAP = "#place-pin-map"
+OUTLINE = "#place-pin-map svg path"
+STATUS = "#place-pin-status"
+
+
+def open_report_form(open_place_page, query="?kommun=vindeln", viewport="desktop"):
+    """The report form with its map on the chosen kommun, its outline drawn."""
+    page = open_place_page("/platser/rapportera/" + query, viewport)
+    if "kommun=" in query:
+        page.locator(OUTLINE).wait_for()
+    return page
+
+
+def click_map(page, x, y):
+    """Click the report map x, y pixels from its top left (negative: from its right or bottom)."""
+    page.locator(PIN_MAP).scroll_into_view_if_needed()
+    box = page.locator(PIN_MAP).bounding_box()
+    page.mouse.click(box["x"] + (x if x >= 0 else box["width"] + x), box["y"] + (y if y >= 0 else box["height"] + y))
+
+
+def chosen_position(page):
+    latitude, longitude = page.locator("#id_latitude").input_value(), page.locator("#id_longitude").input_value()
+    return (float(latitude), float(longitude)) if latitude and longitude else None
+
+
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_report_form_has_no_axe_violations_with_the_map_open_and_with_errors(open_place_page, places, viewport):
+def test_report_form_has_no_axe_violations_with_the_map_and_with_errors(open_place_page, places, viewport):
     page = open_place_page("/platser/rapportera/", viewport)
+    page.locator(f"{PIN_MAP}.leaflet-container").wait_for()
     assert_no_axe_violations(page, f"report form at {viewport}")
 
-    page.get_by_role("button", name="Välj position på en karta").click()
-    page.locator("#place-pin-map.leaflet-container").wait_for()
-    assert_no_axe_violations(page, f"report form with the map open at {viewport}")
+    page.get_by_label("Kommun").select_option(label="Vindeln")
+    page.locator(OUTLINE).wait_for()
+    click_map(page, -6, 6)  # a corner of the box, outside the kommun: the refusal is shown
+    page.locator(f"{STATUS}.is-refused").wait_for()
+    assert_no_axe_violations(page, f"report form with a refused click at {viewport}")
 
     page.get_by_role("button", name="Skicka rapporten").click()
     page.locator(".place-error-summary").wait_for()
@@ -247,39 +276,90 @@ def test_report_form_has_no_axe_violations_with_the_map_open_and_with_errors(ope
     assert page.script_errors == []
 
 
-def test_clicking_the_report_map_fills_in_the_position(open_place_page, places):
-    page = open_place_page("/platser/rapportera/")
-    latitude, longitude = page.get_by_label("Latitud (frivilligt)"), page.get_by_label("Longitud (frivilligt)")
-    toggle = page.get_by_role("button", name="Välj position på en karta")
-    assert toggle.get_attribute("aria-expanded") == "false"
+def test_the_map_opens_on_the_chosen_kommun_and_follows_a_change(open_place_page, places):
+    page = open_report_form(open_place_page)
+    assert page.locator(STATUS).inner_text() == "Kartan visar Vindelns kommun."
 
-    toggle.click()
-    assert page.get_by_role("button", name="Dölj kartan").get_attribute("aria-expanded") == "true"
-    page.locator("#place-pin-map").click()
+    click_map(page, 0.5 * page.locator(PIN_MAP).bounding_box()["width"], 190)
+    assert geography.contains("2404", *chosen_position(page)) is True
 
-    lat, lng = float(latitude.input_value()), float(longitude.input_value())
-    assert 55 <= lat <= 69.1 and 10.9 <= lng <= 24.2
-    assert "Position vald" in page.locator(".place-pin .place-map-notice").inner_text()
-    assert page.locator("#place-pin-map .leaflet-marker-icon").count() == 1
+    page.get_by_label("Kommun").select_option(label="Umeå")
+    page.locator(STATUS, has_text="Umeå kommun").wait_for()
+    # Vindeln's pin does not belong to Umeå: it is taken away rather than sent for the wrong kommun.
+    assert "ligger utanför kommunen; välj en ny" in page.locator(STATUS).inner_text()
+    assert chosen_position(page) is None
+
+    click_map(page, 0.5 * page.locator(PIN_MAP).bounding_box()["width"], 190)
+    assert geography.contains("2480", *chosen_position(page)) is True
+    assert page.script_errors == []
+
+
+def test_a_resident_reports_a_place_by_clicking_inside_vindeln_and_follows_it(open_place_page, places):
+    page = open_report_form(open_place_page)
+
+    # Outside the kommun (a corner of its box): refused on the spot, nothing filled in.
+    click_map(page, -6, 6)
+    refusal = page.locator(f"{STATUS}.is-refused")
+    refusal.wait_for()
+    assert refusal.inner_text().startswith("Positionen ligger utanför Vindelns kommun.")
+    assert chosen_position(page) is None
+    assert page.locator(f"{PIN_MAP} .leaflet-marker-icon").count() == 0
+
+    # Inside: the position is taken and said in words.
+    click_map(page, 0.5 * page.locator(PIN_MAP).bounding_box()["width"], 190)
+    latitude, longitude = chosen_position(page)
+    assert geography.contains("2404", latitude, longitude) is True
+    assert page.locator(STATUS).inner_text().startswith("Position vald: latitud ")
+    assert page.locator(f"{PIN_MAP} .leaflet-marker-icon").count() == 1
+    # The coordinates stay folded away: the map is the main way.
+    assert page.locator("#id_latitude").is_hidden()
+
+    page.get_by_label("Platsens namn").fill("Busshållplatsen vid skolan")
+    page.get_by_role("button", name="Skicka rapporten").click()
+
+    page.get_by_role("heading", name="Tack för din rapport").wait_for()
+    place = UnsafePlace.objects.get(title="Busshållplatsen vid skolan")
+    assert place.municipality.slug == "vindeln"
+    assert (float(place.latitude), float(place.longitude)) == pytest.approx((latitude, longitude), abs=1e-6)
+    assert page.locator(".place-reference-code").inner_text() == place.reference
+
+    page.get_by_role("link", name="Följ rapporten").click()
+    page.get_by_role("heading", name=f"Rapport {place.reference}").wait_for()
+    assert page.locator('[aria-current="step"]').inner_text().startswith("Mottagen")
+    assert page.script_errors == []
+
+
+def test_typed_coordinates_outside_the_kommun_are_refused_by_the_server(open_place_page, places):
+    # As without the map: the coordinates typed under "Ange koordinater i stället", a point in Malmö.
+    page = open_report_form(open_place_page)
+    page.locator("summary", has_text="Ange koordinater i stället").click()
+    page.get_by_label("Latitud").fill("55,6050")
+    page.get_by_label("Longitud").fill("13,0038")
+    page.get_by_label("Platsens namn").fill("Stortorget")
+    page.evaluate("document.querySelector('.place-report-form').submit()")
+
+    page.locator(".place-error-summary").wait_for()
+    assert "Positionen ligger utanför Vindelns kommun" in page.locator(".place-error-summary").inner_text()
+    assert page.locator("details.place-coordinates-details").get_attribute("open") is not None
+    assert not UnsafePlace.objects.filter(title="Stortorget").exists()
 
 
 def test_report_map_follows_typed_coordinates_and_enter_picks_the_centre(open_place_page, places):
-    page = open_place_page("/platser/rapportera/")
-    latitude, longitude = page.get_by_label("Latitud (frivilligt)"), page.get_by_label("Longitud (frivilligt)")
-    latitude.fill("63,8258")
-    longitude.fill("20,2630")
+    page = open_report_form(open_place_page)
+    page.locator("summary", has_text="Ange koordinater i stället").click()
+    latitude, longitude = page.get_by_label("Latitud"), page.get_by_label("Longitud")
+    latitude.fill("64,2019")
+    longitude.fill("19,7166")
     longitude.press("Tab")
-
-    page.get_by_role("button", name="Välj position på en karta").click()
-    page.locator("#place-pin-map .leaflet-marker-icon").wait_for()
+    page.locator(f"{PIN_MAP} .leaflet-marker-icon").wait_for()
 
     latitude.fill("")
     longitude.fill("")
-    page.locator("#place-pin-map").focus()
+    page.locator(PIN_MAP).focus()
     page.keyboard.press("Enter")
 
-    assert abs(float(latitude.input_value()) - 63.8258) < 0.001
-    assert abs(float(longitude.input_value()) - 20.2630) < 0.001
+    assert abs(float(latitude.input_value()) - 64.2019) < 0.001
+    assert abs(float(longitude.input_value()) - 19.7166) < 0.001
 
 
 def test_report_sent_from_the_browser_reaches_the_thanks_page(open_place_page, places):
@@ -293,3 +373,46 @@ def test_report_sent_from_the_browser_reaches_the_thanks_page(open_place_page, p
     page.get_by_role("heading", name="Tack för din rapport").wait_for()
     place = UnsafePlace.objects.get(title="Skolgården")
     assert place.moderation == Moderation.PENDING
+    assert page.locator(".place-reference-code").inner_text() == place.reference
+
+
+def test_the_form_works_without_javascript(site, new_context, places):
+    # No map at all: the description is the text alternative, and the coordinates are still there to type.
+    context = new_context(**VIEWPORTS["desktop"], java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/platser/rapportera/?kommun=vindeln")
+    assert page.locator(PIN_MAP).is_hidden()
+    assert page.get_by_text("Kan du inte använda kartan?").is_visible()
+    page.get_by_label("Platsens namn").fill("Älvstranden")
+    page.get_by_label("Beskriv platsen").fill("Vid badplatsen nedanför kyrkan.")
+    page.get_by_role("button", name="Skicka rapporten").click()
+
+    page.get_by_role("heading", name="Tack för din rapport").wait_for()
+    assert UnsafePlace.objects.get(title="Älvstranden").reference in page.content()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("which", ["thanks", "status", "published", "lookup", "unknown"])
+def test_reference_pages_have_no_axe_violations(open_place_page, places, site, new_context, viewport, which):
+    reported = UnsafePlace.objects.create(
+        municipality=places["stop"].municipality, title="Skolgården", reference="K7QF2-M3XDW"
+    )
+    places["tunnel"].reference = "ABCDE-FGHJK"
+    places["tunnel"].status_note = "Ny belysning monteras under våren."
+    places["tunnel"].save()
+    path = {
+        "thanks": f"/platser/rapportera/tack/{reported.reference}/",
+        "status": reported.get_status_url(),
+        "published": places["tunnel"].get_status_url(),
+        "lookup": "/platser/rapport/",
+        "unknown": "/platser/rapport/K7QF2-M3XDX/",
+    }[which]
+    if which == "unknown":
+        page = new_context(**VIEWPORTS[viewport]).new_page()
+        assert page.goto(site + path).status == 404
+    else:
+        page = open_place_page(path, viewport)
+
+    assert_no_axe_violations(page, f"{path} at {viewport}")
+    # Nothing is wider than a phone's screen, the long status address included.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -55,6 +55,9 @@ QUERY_PARAMETERS = {
     "unsafe_place_detail": (),
     "unsafe_place_report": ("kommun",),
     "unsafe_place_report_thanks": (),
+    "unsafe_place_status": ("referens",),
+    "unsafe_place_boundary": (),
+    "unsafe_place_address_search": ("q", "kommun"),  # off unless GEOCODER_URL is set: a 404 here
     "dialogue_list": ("kommun", *PAGE),
     "dialogue_detail": (),
     "dialogue_calendar": (),
