@@ -298,7 +298,7 @@
       }
     }
 
-    function showKommun(data) {
+    function showKommun(data, changed) {
       kommun = data;
       if (outline) {
         map.removeLayer(outline);
@@ -311,7 +311,15 @@
         }).addTo(map);
       }
       var position = typedPosition();
-      if (position && outside(position[0], position[1])) {
+      notice.classList.remove("is-refused");
+      if (position && outside(position[0], position[1]) && !changed) {
+        // As the page came (typed, or refused by the server): kept and shown beside the kommun, with the reason.
+        notice.textContent = data.outsideMessage;
+        notice.classList.add("is-refused");
+        showPin(position);
+        map.fitBounds(L.latLngBounds(data.bounds || [position]).extend(position), { padding: [24, 24] });
+        return;
+      } else if (position && outside(position[0], position[1])) {
         // The pin belonged to the kommun chosen before: it is taken away rather than sent for the wrong one.
         clearPin();
         latitudeInput.value = "";
@@ -330,7 +338,7 @@
       }
     }
 
-    function loadKommun() {
+    function loadKommun(event) {
       // The select's value is the kommun's number, which the outline's address takes.
       var slug = kommunInput && kommunInput.value;
       var ticket = ++loading;
@@ -356,7 +364,7 @@
         })
         .then(function (data) {
           if (ticket === loading) {
-            showKommun(data);
+            showKommun(data, Boolean(event));
           }
         })
         .catch(function () {
