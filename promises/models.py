@@ -289,9 +289,9 @@ class PromisePeriodQuerySet(models.QuerySet):
     def with_content(self, *, evidence=False):
         """Everything a period page shows, in a fixed number of queries however large the period is.
 
-        With evidence=True also the public part of what the period rests on (five more queries): its surveys,
-        published dialogues and approved unsafe places, and per activity the dialogues it came from and the
-        places it makes safer. Only the period page shows them, so the kommun page and documents skip them.
+        With evidence=True also each focus area's themes and the public part of what the period rests on (six more
+        queries): its surveys, published dialogues and approved unsafe places, and per activity the dialogues it came
+        from and the places it makes safer. Only the period page shows them, so the kommun page and documents skip them.
         """
         published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
             "follow_up"
@@ -301,7 +301,10 @@ class PromisePeriodQuerySet(models.QuerySet):
             models.Prefetch("reports", queryset=published_reports, to_attr="published_reports"),
         ]
         period_prefetches = []
+        area_prefetches = []
         if evidence:
+            # Only the period page names each area's themes: one query, which the kommun page and documents skip.
+            area_prefetches = ["themes"]
             public_dialogues = Dialogue.objects.published().order_by("starts_at", "pk")
             public_places = UnsafePlace.objects.public().order_by("title", "pk")
             activity_prefetches += [
@@ -321,9 +324,7 @@ class PromisePeriodQuerySet(models.QuerySet):
         return self.select_related("municipality__police_area", "extends").prefetch_related(
             models.Prefetch(
                 "focus_areas",
-                queryset=FocusArea.objects.select_related("theme").prefetch_related(
-                    models.Prefetch("activities", queryset=activities)
-                ),
+                queryset=FocusArea.objects.prefetch_related(models.Prefetch("activities", queryset=activities), *area_prefetches),
             ),
             "parties",
             models.Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
@@ -654,17 +655,20 @@ class FocusArea(Versioned, models.Model):
     description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
     title_en = models.CharField(_("rubrik på engelska"), max_length=200, blank=True, help_text=EN_HELP)
     description_en = models.TextField(_("beskrivning på engelska"), blank=True, help_text=EN_HELP)
-    theme = models.ForeignKey(
+    # Several: one area of a signed document often covers more than one national theme (Umeå's "Öka trygghet och
+    # minska brottslighet" holds Grannsamverkan as well as prostitution and människohandel).
+    themes = models.ManyToManyField(
         Theme,
-        verbose_name=_("tema"),
-        on_delete=models.SET_NULL,
-        null=True,
+        verbose_name=_("teman"),
         blank=True,
         related_name="focus_areas",
-        help_text=_("Det nationella tema som området hör till, för jämförelser mellan kommuner."),
+        help_text=_("De nationella teman som området hör till, för jämförelser mellan kommuner. Välj alla som "
+                    "områdets aktiviteter tar upp."),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
+    # The themes (a many-to-many) are not in the history, like an activity's responsible parties; a change of
+    # them still makes a new content version (promises/versions.py) and shows in the approvers' comparison.
     history = HistoricalRecords(verbose_name=_("historik för fokusområde"))
 
     class Meta:

@@ -116,15 +116,20 @@ def _load_chunk(chunk, reports, urls, labels):
             "focus_areas": [],
         }
     focus_areas = {}
+    # One row per focus area and theme (a left join: an area without themes still has its row), so that the
+    # themes cost no query of their own.
     rows = (
         FocusArea.objects.filter(period_id__in=list(periods))
-        .order_by("order", "pk")
-        .values_list("pk", "period_id", "title", "theme__slug")
+        .order_by("order", "pk", "themes__slug")
+        .values_list("pk", "period_id", "title", "themes__slug")
     )
     for pk, period_id, title, theme in rows:
+        if pk in focus_areas:
+            focus_areas[pk][0]["values"]["themes"].append(theme)
+            continue
         period = periods[period_id]
         focus_area = {
-            "values": {"focus_area_id": pk, "focus_area": title, "theme": theme or ""},
+            "values": {"focus_area_id": pk, "focus_area": title, "themes": [theme] if theme else []},
             "reports": [],
             "activities": [],
         }

@@ -254,6 +254,7 @@ def snapshot():
     """Every row of every content model, every value included, plus who is responsible for what."""
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in CONTENT_MODELS}
     rows["Activity.responsible"] = list(Activity.responsible.through.objects.order_by("pk").values())
+    rows["FocusArea.themes"] = list(FocusArea.themes.through.objects.order_by("pk").values())
     return rows
 
 
@@ -388,11 +389,60 @@ def test_umea_focus_areas_have_no_description_because_every_promise_is_an_activi
 
     focus_areas = FocusArea.objects.filter(period=period("umea", 2021)).order_by("order")
 
-    assert [(f.title, f.description, f.theme and f.theme.slug) for f in focus_areas] == [
-        ("Mer tillgänglig polis", "", "tillganglighet-och-fortroende"),
-        ("Öka trygghet och minska brottslighet", "", None),
-        ("Trygg trafikmiljö", "", "trafik"),
+    assert [(f.title, f.description) for f in focus_areas] == [
+        ("Mer tillgänglig polis", ""),
+        ("Öka trygghet och minska brottslighet", ""),
+        ("Trygg trafikmiljö", ""),
     ]
+
+
+def theme_slugs(focus_area):
+    return sorted(focus_area.themes.values_list("slug", flat=True))
+
+
+def test_umea_focus_areas_count_in_every_theme_their_activities_address():
+    load()
+
+    focus_areas = FocusArea.objects.filter(period__municipality__slug="umea").order_by("period__start_year", "order")
+
+    assert [(f.period.start_year, f.title, theme_slugs(f)) for f in focus_areas] == [
+        (2021, "Mer tillgänglig polis", ["tillganglighet-och-fortroende"]),
+        # Its activities: Grannsamverkan, Våld i nära relationer, Prostitution och människohandel, Unga och droger.
+        (
+            2021,
+            "Öka trygghet och minska brottslighet",
+            ["droger", "grannsamverkan", "prostitution-och-manniskohandel", "vald-i-nara-relationer"],
+        ),
+        (2021, "Trygg trafikmiljö", ["trafik"]),
+        # Carried over with their themes.
+        (2023, "Mer tillgänglig polis", ["tillganglighet-och-fortroende"]),
+        (
+            2023,
+            "Öka trygghet och minska brottslighet",
+            ["droger", "grannsamverkan", "prostitution-och-manniskohandel", "vald-i-nara-relationer"],
+        ),
+        (2023, "Trygg trafikmiljö", ["trafik"]),
+        (2023, "Tillägg 2023–2024: motorburna unga", ["trafik"]),
+    ]
+
+
+def test_every_focus_area_in_the_files_has_a_theme():
+    load()
+
+    assert not FocusArea.objects.filter(themes=None).exists()
+
+
+def test_update_sets_the_files_themes_over_the_admins():
+    load()
+    focus_area = FocusArea.objects.get(period=period("vindeln", 2023), title="Droger")
+    focus_area.themes.set(Theme.objects.filter(slug="trafik"))
+
+    load()
+    assert theme_slugs(focus_area) == ["trafik"]  # kept: the default mode leaves existing rows alone
+
+    output = load("--update")
+    assert theme_slugs(focus_area) == ["droger"]
+    assert "Fokusområden: 0 nya, 1 uppdaterade" in output
 
 
 def test_umea_2021_preamble_is_the_first_paragraph_of_the_document():
@@ -477,9 +527,9 @@ def test_kapabla_vaktare_paragraph_is_present_word_for_word():
 def test_focus_area_descriptions_are_word_for_word(slug, expected):
     load()
 
-    focus_areas = FocusArea.objects.filter(period=period(slug, 2023)).select_related("theme").order_by("order")
+    focus_areas = FocusArea.objects.filter(period=period(slug, 2023)).prefetch_related("themes").order_by("order")
 
-    assert [(f.title, f.theme.slug, f.description) for f in focus_areas] == expected
+    assert [(f.title, *(theme.slug for theme in f.themes.all()), f.description) for f in focus_areas] == expected
 
 
 def test_only_kapabla_vaktare_has_an_activity_where_the_documents_name_no_activities():
@@ -721,7 +771,9 @@ def test_default_mode_recreates_what_was_deleted():
     ("file", "old", "new", "key"),
     [
         ("umea.toml", 'responsible = ["Umeå kommun"]', 'responsible = ["Kommunen"]', "responsible"),
-        ("vindeln.toml", 'theme = "droger"', 'theme = "narkotika"', "theme"),
+        ("vindeln.toml", 'themes = ["droger"]', 'themes = ["narkotika"]', "themes[0]"),
+        ("vindeln.toml", 'themes = ["droger"]', 'themes = ["droger", "droger"]', "themes[1]"),
+        ("vindeln.toml", 'themes = ["droger"]', 'theme = "droger"', "theme"),
         ("robertsfors.toml", 'title = "Medborgarlöfte 2023–2025"', 'titel = "Medborgarlöfte"', "titel"),
         ("vindeln.toml", 'party = "Vindelns kommun"', 'party = "Vindeln"', "party"),
         ("vindeln.toml", 'kind = "other"', 'kind = "annan"', "kind"),
