@@ -324,7 +324,9 @@ class PromisePeriodQuerySet(models.QuerySet):
         return self.select_related("municipality__police_area", "extends").prefetch_related(
             models.Prefetch(
                 "focus_areas",
-                queryset=FocusArea.objects.prefetch_related(models.Prefetch("activities", queryset=activities), *area_prefetches),
+                queryset=FocusArea.objects.prefetch_related(
+                    models.Prefetch("activities", queryset=activities), *area_prefetches
+                ),
             ),
             "parties",
             models.Prefetch("signatories", queryset=Signatory.objects.select_related("party")),
@@ -662,8 +664,10 @@ class FocusArea(Versioned, models.Model):
         verbose_name=_("teman"),
         blank=True,
         related_name="focus_areas",
-        help_text=_("De nationella teman som området hör till, för jämförelser mellan kommuner. Välj alla som "
-                    "områdets aktiviteter tar upp."),
+        help_text=_(
+            "De nationella teman som området hör till, för jämförelser mellan kommuner. Välj alla som "
+            "områdets aktiviteter tar upp."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 

@@ -334,7 +334,9 @@ def test_admin_puts_english_and_lattlast_in_a_collapsed_fieldset(admin_client_fo
 
     period_page = admin_client_for.get(reverse("admin:promises_promiseperiod_change", args=[period.pk]))
     focus_area_page = admin_client_for.get(reverse("admin:promises_focusarea_change", args=[activity.focus_area_id]))
-    theme_page = admin_client_for.get(reverse("admin:promises_theme_change", args=[activity.focus_area.themes.get().pk]))
+    theme_page = admin_client_for.get(
+        reverse("admin:promises_theme_change", args=[activity.focus_area.themes.get().pk])
+    )
 
     html = period_page.content.decode()
     assert "Engelska och lättläst" in html
