@@ -144,8 +144,9 @@ PAGES = {
     "home_en": (5, lambda n: "/en/"),
     "kommun": (14, lambda n: n.municipality.get_absolute_url()),
     "kommun_en": (14, lambda n: "/en" + n.municipality.get_absolute_url()),
-    "period": (15, lambda n: n.period.get_absolute_url()),
-    "period_en": (15, lambda n: "/en" + n.period.get_absolute_url()),
+    # One more than before focus areas could carry several themes: the themes are a prefetch, no longer a join.
+    "period": (16, lambda n: n.period.get_absolute_url()),
+    "period_en": (16, lambda n: "/en" + n.period.get_absolute_url()),
     "period_document": (8, lambda n: n.period.get_absolute_url() + "dokument/"),
     "follow_up": (6, lambda n: n.follow_up.get_absolute_url()),
     "follow_up_report": (6, lambda n: n.follow_up.get_absolute_url() + "rapport/"),
