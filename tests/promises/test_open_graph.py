@@ -30,7 +30,7 @@ class MetaTags(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         key = attrs.get("property") or attrs.get("name")
-        if tag == "meta" and key and (key.startswith("og:") or key.startswith("twitter:")):
+        if tag == "meta" and key and key.startswith(("og:", "twitter:")):
             self.tags.setdefault(key, []).append(attrs.get("content"))
 
 
