@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from promises.models import ReportStatus
+from promises.models import FollowUp, ReportStatus
 from tests.factories import (
     make_activity,
     make_area_report,
@@ -132,3 +132,14 @@ def test_names_in_the_tags_are_escaped(resident):
 def test_other_pages_have_no_open_graph_image(resident, vindeln):
     tags = meta_tags(resident.get(reverse("home")))
     assert "og:image" not in tags
+
+
+def test_the_coordinators_preview_of_a_draft_names_no_share_image(client, vasterbotten, coordinator_vindeln):
+    """A draft's image is a 404 like its page: the preview on the public template must not point at one."""
+    draft = FollowUp.objects.get(period=vasterbotten["periods"]["vindeln"], year=2024)
+    client.force_login(coordinator_vindeln)
+
+    response = client.get(reverse("admin:promises_followup_preview", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert meta_tags(response) == {}
