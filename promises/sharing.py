@@ -163,7 +163,7 @@ class ShareCard:
     @property
     def description(self):
         """og:description and the image's text alternative: everything the image says, in one paragraph."""
-        parts = [f"{self.kommun}: {self.heading}.", self.phase]
+        parts = [f"{self.kommun}. {self.heading.rstrip('.')}.", self.phase]
         if self.summary is not None:
             parts.append(self.summary.text())
         parts.append(self.note)

@@ -87,7 +87,7 @@ def test_swedish_page_has_open_graph_tags(resident, vindeln, kind):
     assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
     assert tags["twitter:card"] == "summary_large_image"
     # The description says what the image shows, the example label too; the image's text alternative is the same.
-    assert "Vindelns kommun:" in tags["og:description"]
+    assert tags["og:description"].startswith("Vindelns kommun. ")
     assert "status 2024: Löpande 1." in tags["og:description"]
     assert "Exempel: påhittad uppföljning för demonstration." in tags["og:description"]
     assert tags["og:image:alt"] == tags["og:description"]
@@ -115,7 +115,7 @@ def test_kommun_without_a_promise_says_so_in_its_tags(resident):
 
     tags = meta_tags(resident.get(municipality.get_absolute_url()))
 
-    assert tags["og:description"] == "Bjurholms kommun: Inget medborgarlöfte publicerat ännu."
+    assert tags["og:description"] == "Bjurholms kommun. Inget medborgarlöfte publicerat ännu."
 
 
 def test_names_in_the_tags_are_escaped(resident):
