@@ -321,6 +321,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The status box a kommun puts on its own website (/<kommun>/inbaddning/, promises/views/sharing.py) may be framed by
+# these sites: any ("*") by default, or a comma-separated list of origins. Every other page keeps frame-ancestors
+# 'none' and X-Frame-Options DENY.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", ["*"])
+
 # Survey results: cells with fewer answers than this are hidden (per survey, this is the default).
 SURVEY_MIN_CELL_SIZE = int(env_str("SURVEY_MIN_CELL_SIZE", "5"))
 # Suggestions from residents are deleted after this many days (manage.py delete_old_suggestions).

@@ -33,6 +33,7 @@ PAGES = [
     ("/dialoger/?kommun=umea", 200),  # …for one kommun, with its calendar and suggestion links
     ("/umea/synpunkt/", 200),  # the suggestion form
     ("/umea/synpunkt/tack/", 200),  # …and its thanks page
+    ("/vindeln/inbaddning/", 200),  # the status box a kommun embeds on its own website (more: test_embed_pages.py)
 ]
 PAGE_IDS = [path.strip("/").replace("/", "_") or "home" for path, _ in PAGES]
 

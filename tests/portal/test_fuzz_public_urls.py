@@ -87,6 +87,10 @@ QUERY_PARAMETERS = {
     "follow_up_report": (),
     "follow_up_report_print_css": (),
     "follow_up_report_pdf": (),
+    "municipality_share_image": (),
+    "period_share_image": (),
+    "follow_up_share_image": (),
+    "municipality_embed": (),
 }
 # Public patterns that are not fuzzed, each with the reason. (The admin's namespace: tests/fuzzing.py.)
 EXCLUDED = {}
