@@ -159,7 +159,8 @@ def test_period_page_shows_the_lattlast_summary_and_each_activitys_lattlast_text
     html = resident.get(period_url(period)).content.decode()
 
     assert '<h2 id="lattlast">Lättläst sammanfattning</h2>' in html
-    assert '<li><a href="#lattlast">Lättläst sammanfattning</a></li>' in html
+    # Linked from the top, under the name a reader looks for (issue 16).
+    assert '<li><a href="#lattlast">Läs på lätt svenska</a></li>' in html
     assert "Här står det viktigaste i löftet med enklare ord. Det är den vanliga texten som gäller." in html
     assert "<p>Polisen och kommunen har skrivit ett löfte till dig.</p>" in html
     assert '<a href="/lattlast/">Läs mer om medborgarlöften på lättläst svenska</a>' in html
