@@ -755,7 +755,10 @@ class Activity(Versioned, models.Model):
         verbose_name=_("lovas av"),
         related_name="activities",
         blank=True,
-        help_text=_("De parter som lovar aktiviteten."),
+        help_text=_(
+            "De parter som lovar aktiviteten. En aktör som bara samverkar i arbetet (t.ex. Länsstyrelsen i ett "
+            "projekt) har inte lovat något: lägg in den bland periodens parter som samverkande, inte här."
+        ),
     )
     target = models.CharField(
         _("mål"),

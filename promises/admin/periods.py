@@ -115,13 +115,23 @@ class ActivityAdminForm(VersionedAdminForm):
 
 class PartyInline(ScopedMixin, admin.TabularInline):
     model = Party
-    fields = ["order", "name", "short_name", "kind", "role", "contribution"]
+    fields = [
+        "order",
+        "name",
+        "short_name",
+        "kind",
+        "role",
+        "contribution",
+        "name_en",
+        "short_name_en",
+        "contribution_en",
+    ]
     extra = 0
 
 
 class SignatoryInline(ScopedMixin, admin.TabularInline):
     model = Signatory
-    fields = ["order", "name", "title", "party"]
+    fields = ["order", "name", "title", "title_en", "party"]
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -134,7 +144,7 @@ class SignatoryInline(ScopedMixin, admin.TabularInline):
 
 class FocusAreaInline(ScopedMixin, admin.TabularInline):
     model = FocusArea
-    fields = ["order", "title", "theme", "description"]
+    fields = ["order", "title", "heading_is_portal_own", "theme", "description"]
     extra = 0
     show_change_link = True
 
@@ -203,6 +213,7 @@ class PromisePeriodAdmin(
                     "signed_original",
                     ("signed_original_uploaded_at", "signed_original_sha256"),
                     "source",
+                    "source_en",
                 ],
                 "description": gettext_lazy(
                     "Ladda upp det skannade, undertecknade dokumentet som PDF. Det visas för allmänheten med "
@@ -256,7 +267,7 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
             None,
             {
                 "fields": [
-                    ("order", "title"),
+                    ("order", "title", "heading_is_portal_own"),
                     "text",
                     "responsible",
                     ("frequency", "target"),
@@ -289,7 +300,7 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
     autocomplete_fields = ["period", "theme"]
     inlines = [ActivityInline]
     fieldsets = [
-        (None, {"fields": ["period", ("order", "title"), "theme", "description"]}),
+        (None, {"fields": ["period", ("order", "title", "heading_is_portal_own"), "theme", "description"]}),
         translations_fieldset(["title_en", "description_en"], easy_read=False),
     ]
 
@@ -321,7 +332,7 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
     autocomplete_fields = ["focus_area", "carried_over_from"]
     filter_horizontal = ["responsible", *ACTIVITY_EVIDENCE_FIELDS]
     fieldsets = [
-        (None, {"fields": ["focus_area", ("order", "title"), "text", "responsible"]}),
+        (None, {"fields": ["focus_area", ("order", "title", "heading_is_portal_own"), "text", "responsible"]}),
         (
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
