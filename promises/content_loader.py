@@ -12,14 +12,17 @@ File format (every key is optional unless marked *):
   slug*, description, name_en, description_en). Any file may hold themes.
 - A period file (one per kommun): ``municipality_code``* and ``[[periods]]``: start_year*, end_year*,
   title, preamble, basis, feedback, easy_read, extension_note, signed_place, signed_on (a TOML date),
-  source, publication ("draft"/"published"), extends (start_year of an earlier period of the same kommun),
+  source, source_en, publication ("draft"/"published"), extends (start_year of an earlier period of the same kommun),
   carry_over (true: copy the extended period's focus areas and activities first, each activity pointing back
   at the one it was carried over from). Inside a period: ``[[periods.parties]]`` (name*, short_name, kind*,
-  role, contribution), ``[[periods.signatories]]`` (name*, title*, party = a party's name),
-  ``[[periods.focus_areas]]`` (title*, description, themes = list of theme slugs: every national theme the
-  area's activities address) and
-  ``[[periods.focus_areas.activities]]`` (text*, title, responsible = list of party names, target,
-  frequency, recurrence, added_in_extension, easy_read).
+  role, contribution, name_en, short_name_en, contribution_en), ``[[periods.signatories]]`` (name*, title*,
+  title_en, party = a party's name), ``[[periods.focus_areas]]`` (title*, heading_is_portal_own (default
+  false), description, themes = list of theme slugs: every national theme the
+  area's activities address) and ``[[periods.focus_areas.activities]]`` (text*, title,
+  heading_is_portal_own (default true: a short title is the portal's unless the document has it), responsible
+  = list of the party names that promise it (a partner who only works with them is a party with role
+  "partner", not listed here), target, frequency, recurrence (only where the document says it; empty by
+  default and then not shown), added_in_extension, easy_read).
 - ``examples.toml``, read only with ``with_examples``: ``[[follow_ups]]`` (municipality_code*, period* =
   start_year, year*, summary*, publication, published_on) with ``[[follow_ups.area_reports]]`` (focus_area* =
   the focus area's title in its period file, status*, done, count, count_label, reason, evidence_url), one for
@@ -266,6 +269,7 @@ PERIOD_SPEC = {
     "signed_place": (_line, ""),
     "signed_on": (_date, None),
     "source": (_text, ""),
+    "source_en": (_text, ""),
     "publication": (_choice(Publication), Publication.DRAFT),
     "extends": (_int, None),
     "carry_over": (_bool, False),
@@ -279,10 +283,14 @@ PARTY_SPEC = {
     "kind": (_choice(Party.Kind), REQUIRED),
     "role": (_choice(Party.Role), Party.Role.SIGNATORY),
     "contribution": (_text, ""),
+    "name_en": (_line, ""),
+    "short_name_en": (_line, ""),
+    "contribution_en": (_text, ""),
 }
-SIGNATORY_SPEC = {"name": (_line, REQUIRED), "title": (_line, REQUIRED), "party": (_line, "")}
+SIGNATORY_SPEC = {"name": (_line, REQUIRED), "title": (_line, REQUIRED), "party": (_line, ""), "title_en": (_line, "")}
 FOCUS_AREA_SPEC = {
     "title": (_line, REQUIRED),
+    "heading_is_portal_own": (_bool, False),
     "description": (_text, ""),
     "title_en": (_line, ""),
     "description_en": (_text, ""),
@@ -291,11 +299,12 @@ FOCUS_AREA_SPEC = {
 }
 ACTIVITY_SPEC = {
     "title": (_line, ""),
+    "heading_is_portal_own": (_bool, True),
     "text": (_text, REQUIRED),
     "responsible": (_lines, []),
     "target": (_line, ""),
     "frequency": (_line, ""),
-    "recurrence": (_choice(Recurrence), Recurrence.CONTINUOUS),
+    "recurrence": (_choice(Recurrence), Recurrence.NOT_STATED),
     "added_in_extension": (_bool, False),
     "title_en": (_line, ""),
     "text_en": (_text, ""),

@@ -117,13 +117,23 @@ class ActivityAdminForm(VersionedAdminForm):
 
 class PartyInline(ScopedMixin, admin.TabularInline):
     model = Party
-    fields = ["order", "name", "short_name", "kind", "role", "contribution"]
+    fields = [
+        "order",
+        "name",
+        "short_name",
+        "kind",
+        "role",
+        "contribution",
+        "name_en",
+        "short_name_en",
+        "contribution_en",
+    ]
     extra = 0
 
 
 class SignatoryInline(ScopedMixin, admin.TabularInline):
     model = Signatory
-    fields = ["order", "name", "title", "party"]
+    fields = ["order", "name", "title", "title_en", "party"]
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -136,7 +146,7 @@ class SignatoryInline(ScopedMixin, admin.TabularInline):
 
 class FocusAreaInline(ScopedMixin, admin.TabularInline):
     model = FocusArea
-    fields = ["order", "title", "themes", "description"]
+    fields = ["order", "title", "heading_is_portal_own", "themes", "description"]
     extra = 0
     show_change_link = True
     # Checkboxes: about fifteen national themes, several of which an area may address.
@@ -207,6 +217,7 @@ class PromisePeriodAdmin(
                     "signed_original",
                     ("signed_original_uploaded_at", "signed_original_sha256"),
                     "source",
+                    "source_en",
                 ],
                 "description": gettext_lazy(
                     "Ladda upp det skannade, undertecknade dokumentet som PDF. Det visas för allmänheten med "
@@ -260,7 +271,7 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
             None,
             {
                 "fields": [
-                    ("order", "title"),
+                    ("order", "title", "heading_is_portal_own"),
                     "text",
                     "responsible",
                     ("frequency", "target"),
@@ -294,7 +305,7 @@ class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, 
     filter_horizontal = ["themes"]
     inlines = [ActivityInline]
     fieldsets = [
-        (None, {"fields": ["period", ("order", "title"), "themes", "description"]}),
+        (None, {"fields": ["period", ("order", "title", "heading_is_portal_own"), "themes", "description"]}),
         translations_fieldset(["title_en", "description_en"], easy_read=False),
     ]
 
@@ -333,7 +344,7 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
     autocomplete_fields = ["focus_area", "carried_over_from"]
     filter_horizontal = ["responsible", *ACTIVITY_EVIDENCE_FIELDS]
     fieldsets = [
-        (None, {"fields": ["focus_area", ("order", "title"), "text", "responsible"]}),
+        (None, {"fields": ["focus_area", ("order", "title", "heading_is_portal_own"), "text", "responsible"]}),
         (
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},
