@@ -11,7 +11,6 @@ from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from portal.scoping import is_national_admin
 
-
 CONTACT_FIELDS = ["website", "phone", "email", "visiting_address"]
 CONTACT_DESCRIPTION = _(
     "Visas på kommunens sidor, under Kontakt. Fyll bara i uppgifter som ni vet stämmer; ett tomt fält visas inte alls."
@@ -65,7 +64,7 @@ class MunicipalityAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if is_national_admin(request.user):
             return super().get_readonly_fields(request, obj)
-        return [field.name for field in Municipality._meta.fields if field.name not in CONTACT_FIELDS + ["id"]]
+        return [field.name for field in Municipality._meta.fields if field.name not in [*CONTACT_FIELDS, "id"]]
 
     def get_prepopulated_fields(self, request, obj=None):
         # The slug is read-only for a coordinator, and a prepopulated field must be in the form.
