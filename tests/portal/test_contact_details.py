@@ -57,7 +57,7 @@ def test_known_contact_details_are_shown_on_the_kommuns_pages(resident, vindeln_
     assert '<a href="mailto:kommun@example.se">kommun@example.se</a>' in content
     assert "Kommunhuset, Exempelgatan 1, Vindeln" in content
     # The police area's, beside the kommun's: only what is known of it.
-    police = content[content.index("<h3 class=\"h5\">Lokalpolisområde Umeå</h3>") :]
+    police = content[content.index('<h3 class="h5">Lokalpolisområde Umeå</h3>') :]
     police = police[: police.index("</dl>")]
     assert '<a href="tel:11414">114 14</a>' in police
     assert "E-post" not in police and "Besöksadress" not in police
