@@ -11,6 +11,11 @@ from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from portal.scoping import is_national_admin
 
+CONTACT_FIELDS = ["website", "phone", "email", "visiting_address"]
+CONTACT_DESCRIPTION = _(
+    "Visas på kommunens sidor, under Kontakt. Fyll bara i uppgifter som ni vet stämmer; ett tomt fält visas inte alls."
+)
+
 
 class MunicipalityInline(ScopedMixin, admin.TabularInline):
     model = Municipality
@@ -18,13 +23,25 @@ class MunicipalityInline(ScopedMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def has_change_permission(self, request, obj=None):
+        # A coordinator may change their kommun's contact details (MunicipalityAdmin), but a police area's page,
+        # which they may only view, must not offer its kommuner's names as editable fields.
+        return is_national_admin(request.user) and super().has_change_permission(request, obj)
+
 
 @admin.register(PoliceArea)
 class PoliceAreaAdmin(ScopedAdmin):
+    """Changed by national administrators only: a police area serves several kommuner, and a coordinator is
+    responsible for their own kommun (promises/permissions.py gives coordinators view access only)."""
+
     list_display = ["name", "region"]
     search_fields = ["name", "region"]
     list_filter = ["region"]
     inlines = [MunicipalityInline]
+    fieldsets = [
+        (None, {"fields": ["name", "region"]}),
+        (_("Kontaktuppgifter"), {"fields": CONTACT_FIELDS, "description": CONTACT_DESCRIPTION}),
+    ]
 
 
 @admin.register(Municipality)
@@ -39,7 +56,19 @@ class MunicipalityAdmin(ScopedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "official_name", "slug"]}),
         (_("Officiella uppgifter"), {"fields": ["code", "county", "police_area"]}),
+        (_("Kontaktuppgifter"), {"fields": CONTACT_FIELDS, "description": CONTACT_DESCRIPTION}),
     ]
+
+    # A coordinator keeps their own kommun's contact details up to date (the scoping shows them no other kommun);
+    # its name, address, code and police area are the national administrators' to change.
+    def get_readonly_fields(self, request, obj=None):
+        if is_national_admin(request.user):
+            return super().get_readonly_fields(request, obj)
+        return [field.name for field in Municipality._meta.fields if field.name not in [*CONTACT_FIELDS, "id"]]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for a coordinator, and a prepopulated field must be in the form.
+        return super().get_prepopulated_fields(request, obj) if is_national_admin(request.user) else {}
 
 
 @admin.register(Coordinator)

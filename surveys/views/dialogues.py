@@ -63,7 +63,7 @@ def _public_activities():
 def dialogue_detail(request, pk):
     dialogue = get_object_or_404(
         Dialogue.objects.published()
-        .select_related("municipality")
+        .select_related("municipality__police_area")  # the police area's contact details
         .prefetch_related(
             Prefetch("led_to_activities", queryset=_public_activities(), to_attr="public_activities"),
             Prefetch(
@@ -127,7 +127,8 @@ def dialogue_calendar_municipality(request, municipality_slug):
 
 @ratelimit(key="ip", rate=SUGGESTION_RATE, method="POST", block=False)
 def suggestion_create(request, municipality_slug):
-    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    # With its police area: both pages show whom to contact (includes/_municipality_contacts.html).
+    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
     if limited := rate_limit_response(request):
         return limited
     if request.method == "POST":
@@ -146,7 +147,7 @@ def suggestion_create(request, municipality_slug):
 
 
 def suggestion_thanks(request, municipality_slug):
-    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
     return render(
         request,
         "surveys/suggestion_thanks.html",

@@ -26,6 +26,8 @@ PAGES = [
     ("/umea/2023-2024/dokument/", 200),  # …with lines to sign on
     ("/umea/2021-2022/uppfoljning/2021/rapport/", 200),  # the yearly follow-up as a printable report
     ("/finns-inte/", 404),  # the 404 page
+    ("/vindel/", 404),  # …for an unknown kommun, with its address in the find field
+    ("/sok/kommun/?namn=n", 200),  # the find field's answer: the kommuner a name fits (test_find_municipality_pages.py)
     ("/platser/", 200),  # unsafe places: list and filters (no places in the content; the map: test_unsafe_place_map.py)
     ("/platser/rapportera/", 200),  # the public report form
     ("/platser/rapportera/tack/", 200),  # …and its thanks page
