@@ -13,7 +13,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from promises.checks import open_data_publisher
-
 from tests.factories import make_full_period, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db
@@ -293,7 +292,7 @@ def graph(root):
 def test_every_resource_has_the_mandatory_and_recommended_properties_of_dcat_ap_se(resident, vasterbotten):
     nodes = graph(catalogue(resident))
 
-    counted = {kind: 0 for kind in SPEC}
+    counted = dict.fromkeys(SPEC, 0)
     missing = []
     for about, (kind, properties) in nodes.items():
         if kind not in SPEC:
@@ -316,14 +315,14 @@ def test_every_resource_has_the_mandatory_and_recommended_properties_of_dcat_ap_
 @override_settings(**PUBLISHER)
 def test_the_publisher_is_the_configured_organisation_with_its_eu_publisher_type(resident, vasterbotten):
     nodes = graph(catalogue(resident))
-    [(catalog, properties)] = [(about, p) for about, (kind, p) in nodes.items() if kind == "dcat:Catalog"]
+    [properties] = [p for kind, p in nodes.values() if kind == "dcat:Catalog"]
     [publisher] = properties["dcterms:publisher"]
     kind, agent = nodes[publisher]
 
     assert agent["foaf:name"] == ["Umeå kommun"]
     assert agent["dcterms:type"] == ["http://purl.org/adms/publishertype/LocalAuthority"]
     assert agent["foaf:homepage"] == ["https://www.umea.se/"]
-    for about, (kind, properties) in nodes.items():
+    for kind, properties in nodes.values():
         if kind == "dcat:Dataset":
             assert properties["dcterms:publisher"] == [publisher]
             [contact] = properties["dcat:contactPoint"]

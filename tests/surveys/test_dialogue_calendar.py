@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.urls import reverse
 from icalendar import Calendar
 
 from tests.factories import make_municipality
