@@ -161,3 +161,10 @@ def test_the_validator_would_catch_a_wrong_value(resident, vasterbotten):
     assert cell_errors("/relativ/", schema["period_url"], [""])
     assert cell_errors("", schema["municipality"], [""])
     assert cell_errors("", schema["count"], [""]) == []
+
+
+def test_the_schema_takes_no_query_and_any_page_may_read_it(resident, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = resident.get(URL)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
