@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from tests.portal.test_languages import PAGE_IDS, PAGES, resolve
 
@@ -53,4 +54,16 @@ def test_a_page_that_does_not_exist_has_none(resident, content_and_example_surve
     response = resident.get("/finns-inte/ingenstans/")
 
     assert response.status_code == 404
+    assert canonical(response) is None
+
+
+def test_a_draft_in_preview_has_none(client, vasterbotten, police_coordinator_vindeln):
+    # The preview is noindex: a canonical address there would point search engines at a draft.
+    draft = vasterbotten["periods"]["vindeln"].follow_ups.get(year=2024)
+    client.force_login(police_coordinator_vindeln)
+
+    response = client.get(reverse("admin:promises_followup_preview", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert 'name="robots" content="noindex' in response.content.decode()
     assert canonical(response) is None
