@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.templatetags.localized import absolute_url
 from promises import sharing
 from promises.share_image import HEIGHT, WIDTH
 
@@ -36,14 +37,14 @@ def follow_up_share_card(follow_up, focus_areas):
 
 @register.inclusion_tag("includes/_open_graph.html", takes_context=True)
 def open_graph(context, card, page_url, image_url):
-    """The tags for a card; page_url and image_url are paths, made absolute with the request's scheme and host."""
+    """The tags for a card; page_url and image_url are paths, made absolute (SITE_URL, else the request's host)."""
     request = context["request"]
     current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return {
         "card": card,
         "site_name": context.get("site_name", settings.SITE_NAME),
-        "url": request.build_absolute_uri(page_url),
-        "image": request.build_absolute_uri(image_url),
+        "url": absolute_url(request, page_url),
+        "image": absolute_url(request, image_url),
         "width": WIDTH,
         "height": HEIGHT,
         "locale": OPEN_GRAPH_LOCALES.get(current, current),
@@ -58,7 +59,7 @@ def embed_snippet(context, municipality):
     """The <iframe> code a kommun copies onto its own website, pointing at its status box in this language."""
     request = context["request"]
     path = reverse("municipality_embed", kwargs={"municipality_slug": municipality.slug})
-    embed_url = request.build_absolute_uri(path)
+    embed_url = absolute_url(request, path)
     title = _("Medborgarlöften i %(name)s: status") % {"name": municipality.official_name}
     # The style attribute is the host page's, not ours; width and height still size the frame where a host's own
     # policy refuses inline styles.

@@ -39,6 +39,7 @@ QUERY_PARAMETERS = {
     "livez": (),
     "healthz": (),
     "open_data_catalogue": (),
+    "open_data_datapackage": (),
     "sitemap": (),
     "sitemap_section": ("p",),
     "robots_txt": (),
