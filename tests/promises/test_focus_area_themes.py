@@ -30,7 +30,9 @@ def test_migration_makes_the_theme_of_each_focus_area_its_one_theme():
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE])
     try:
-        apps = executor.loader.project_state([BEFORE]).apps
+        # The other apps stay at their newest migrations in the database; their models must say so too.
+        others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "promises"]
+        apps = executor.loader.project_state([BEFORE, *others]).apps
         area = apps.get_model("portal", "PoliceArea").objects.create(name="Lokalpolisområde Test")
         municipality = apps.get_model("portal", "Municipality").objects.create(
             name="Testby", official_name="Testby kommun", slug="testby", code="9999", county="Testlän", police_area=area

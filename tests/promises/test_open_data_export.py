@@ -417,7 +417,6 @@ def _json_values(node, path=""):
 REPORT_FIELDS = {field.name for field in fields.FIELDS if field.level == fields.Level.REPORT}
 # The fields that may be missing, and are then null in the JSON as /oppna-data/ says ("tomma uppgifter är null").
 MAY_BE_MISSING = {
-    "theme",
     "activity_title",
     "added_on",
     "done",
@@ -446,11 +445,11 @@ def test_missing_values_are_null_in_the_json_never_an_empty_string(resident, db)
     area_json = period_json["focus_areas"][0]
     activity_json = area_json["activities"][0]
     missing = {
-        **{name: area_json[name] for name in ("theme",)},
         **{name: activity_json[name] for name in ("activity_title", "added_on")},
         **{name: activity_json["reports"][0][name] for name in MAY_BE_MISSING & REPORT_FIELDS},
     }
     assert missing == dict.fromkeys(missing)
+    assert area_json["themes"] == []  # a list, never null: no theme is an empty list
     for name in MAY_BE_MISSING & REPORT_FIELDS:
         assert area_json["reports"][0][name] is None, name
     # Every field the documentation lists appears, filled in or null; nothing undocumented is null by accident.
