@@ -382,14 +382,26 @@ def _promises(rng, size, today, municipalities, themes, dialogues, places, surve
     counts.add(Signatory, len(Signatory.objects.bulk_create(signatories, batch_size=BATCH)))
 
     focus_areas = []
+    area_themes = []
     for period in periods:
         for theme in rng.sample(themes, min(size.focus_areas, len(themes))):
             focus_areas.append(
                 FocusArea(period=period, title=theme.name, description=f"Syntetiskt fokusområde: {theme.name}.",
-                          theme=theme, order=len(focus_areas) % size.focus_areas)
+                          order=len(focus_areas) % size.focus_areas)
             )  # fmt: skip
+            # Every third area also addresses the next theme, as real areas often hold several: the theme pages
+            # must then list a kommun once even where two of its areas share a theme. Chosen without the random
+            # generator, so that the rest of the nation stays what it was.
+            second = themes[(themes.index(theme) + 1) % len(themes)]
+            area_themes.append([theme] if len(focus_areas) % 3 or second is theme else [theme, second])
     focus_areas = FocusArea.objects.bulk_create(focus_areas, batch_size=BATCH)
     counts.add(FocusArea, len(focus_areas))
+    theme_links = [
+        FocusArea.themes.through(focusarea_id=focus_area.pk, theme_id=theme.pk)
+        for focus_area, chosen in zip(focus_areas, area_themes, strict=True)
+        for theme in chosen
+    ]
+    FocusArea.themes.through.objects.bulk_create(theme_links, batch_size=BATCH)
 
     activities = []
     for focus_area in focus_areas:

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -12,6 +13,11 @@ from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.models import AccessibilityFeedback, Coordinator, Municipality, PoliceArea
 from portal.scoping import is_national_admin
 
+CONTACT_FIELDS = ["website", "phone", "email", "visiting_address"]
+CONTACT_DESCRIPTION = _(
+    "Visas på kommunens sidor, under Kontakt. Fyll bara i uppgifter som ni vet stämmer; ett tomt fält visas inte alls."
+)
+
 
 class MunicipalityInline(ScopedMixin, admin.TabularInline):
     model = Municipality
@@ -19,13 +25,25 @@ class MunicipalityInline(ScopedMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def has_change_permission(self, request, obj=None):
+        # A coordinator may change their kommun's contact details (MunicipalityAdmin), but a police area's page,
+        # which they may only view, must not offer its kommuner's names as editable fields.
+        return is_national_admin(request.user) and super().has_change_permission(request, obj)
+
 
 @admin.register(PoliceArea)
 class PoliceAreaAdmin(ScopedAdmin):
+    """Changed by national administrators only: a police area serves several kommuner, and a coordinator is
+    responsible for their own kommun (promises/permissions.py gives coordinators view access only)."""
+
     list_display = ["name", "region"]
     search_fields = ["name", "region"]
     list_filter = ["region"]
     inlines = [MunicipalityInline]
+    fieldsets = [
+        (None, {"fields": ["name", "region"]}),
+        (_("Kontaktuppgifter"), {"fields": CONTACT_FIELDS, "description": CONTACT_DESCRIPTION}),
+    ]
 
 
 @admin.register(Municipality)
@@ -41,6 +59,7 @@ class MunicipalityAdmin(ScopedAdmin):
         (None, {"fields": ["name", "official_name", "slug"]}),
         (_("Officiella uppgifter"), {"fields": ["code", "county", "police_area"]}),
         MAP_FIELDSET,
+        (_("Kontaktuppgifter"), {"fields": CONTACT_FIELDS, "description": CONTACT_DESCRIPTION}),
     ]
     form = MunicipalityMapForm
     readonly_fields = ["boundary_in_force"]
@@ -48,6 +67,33 @@ class MunicipalityAdmin(ScopedAdmin):
     @admin.display(description=_("gräns som gäller nu"))
     def boundary_in_force(self, obj):
         return boundary_summary(obj)
+
+    # A coordinator keeps their own kommun's contact details up to date (the scoping shows them no other kommun);
+    # its name, address, code and police area are the national administrators' to change.
+    def get_readonly_fields(self, request, obj=None):
+        if is_national_admin(request.user):
+            return super().get_readonly_fields(request, obj)
+        stored = [field.name for field in Municipality._meta.fields if field.name not in [*CONTACT_FIELDS, "id"]]
+        return [*stored, "boundary_in_force"]
+
+    def get_fieldsets(self, request, obj=None):
+        # The boundary upload is the national administrators': a coordinator sees which boundary is in force.
+        if is_national_admin(request.user):
+            return super().get_fieldsets(request, obj)
+        title, options = MAP_FIELDSET
+        shown = {**options, "fields": ["boundary_in_force", ("map_latitude", "map_longitude")]}
+        return [(title, shown) if name == title else (name, opts) for name, opts in self.fieldsets]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The upload fields are declared on the form, so leaving them out of the fieldsets does not drop them: a
+        # coordinator's form is a plain one, and a posted boundary is ignored.
+        if not is_national_admin(request.user):
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for a coordinator, and a prepopulated field must be in the form.
+        return super().get_prepopulated_fields(request, obj) if is_national_admin(request.user) else {}
 
 
 @admin.register(Coordinator)

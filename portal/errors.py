@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connection
 from django.db.backends.signals import connection_created
-from django.http import HttpResponse, UnreadablePostError
+from django.http import Http404, HttpResponse, HttpResponseNotFound, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
@@ -174,8 +174,19 @@ def server_error(request):
 UNREADABLE_BODY = (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError)
 
 
+class MunicipalityNotFound(Http404):
+    """No kommun has the address /<slug>/: the 404 page offers its find field with the address's words in it."""
+
+    def __init__(self, slug):
+        super().__init__(f"No kommun has the slug {slug!r}")
+        self.municipality_slug = slug
+
+
 def page_not_found(request, exception):
     """handler404: Django's page, which a form post with an unreadable body must not turn into a 500.
+
+    The page has the find-your-kommun field, as a plain form that needs no database here (the page must render
+    during an outage): the kommuner it may mean are looked up on /sok/kommun/ when it is sent.
 
     Django's 404 view checks the CSRF token (requires_csrf_token), which reads the form, outside the handling that
     makes an unreadable body a 400 on a real page. Reading it here first, and treating a body that cannot be read
@@ -186,7 +197,12 @@ def page_not_found(request, exception):
             request.POST  # noqa: B018
         except UNREADABLE_BODY:
             request._mark_post_parse_error()
-    return defaults.page_not_found(request, exception)
+    slug = getattr(exception, "municipality_slug", None)
+    if slug is None:
+        return defaults.page_not_found(request, exception)
+    # /vindel/: the field holds "vindel", so one press of the button offers Vindeln.
+    context = {"unknown_slug": slug, "unknown_municipality": " ".join(slug.replace("-", " ").split())[:100]}
+    return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
 
 
 def bad_request(request, exception):

@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +36,79 @@ RESERVED_SLUGS = (
 )
 
 
-class PoliceArea(models.Model):
+# A phone number as people write it: digits, spaces and hyphens, an optional leading + (and a country code). The
+# page links it as tel:<digits>, so nothing else may be in it.
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
+
+
+class ContactDetails(models.Model):
+    """How a resident reaches a kommun or a police area. Every detail may stay empty: the portal ships only
+    details a source states (none of the seed documents does), and a page shows nothing for an empty one."""
+
+    website = models.URLField(
+        _("webbplats"),
+        blank=True,
+        # Only addresses a browser opens as a page: no javascript:, ftp: or mailto: in a link residents click.
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Adressen till sidan där invånare hittar kontaktuppgifter, t.ex. https://www.vindeln.se/."),
+    )
+    phone = models.CharField(
+        _("telefon"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(PHONE_PATTERN, _("Skriv numret med siffror, mellanslag och bindestreck, t.ex. 0933-140 00."))
+        ],
+        help_text=_("Växel eller kontaktcenter, t.ex. 0933-140 00."),
+    )
+    email = models.EmailField(_("e-post"), blank=True, help_text=_("En funktionsadress, inte en persons."))
+    visiting_address = models.CharField(
+        _("besöksadress"),
+        max_length=200,
+        blank=True,
+        help_text=_("Gatuadress och ort, t.ex. ”Kommunhuset, Storgatan 1, Vindeln”."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_contact_details(self):
+        return bool(self.website or self.phone or self.email or self.visiting_address)
+
+    @property
+    def phone_link(self):
+        """The number for a tel: link: digits only, with the + of a country code kept."""
+        return "".join(c for c in self.phone if c.isdigit() or c == "+")
+
+
+def contact_constraints(prefix):
+    """The contact details' rules in the database too, so that no import or shell session stores a link that the
+    form would refuse."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(website="")
+            | models.Q(website__startswith="https://")
+            | models.Q(website__startswith="http://"),
+            name=f"{prefix}_website_http",
+            violation_error_message=_("Webbplatsen måste börja med https:// eller http://."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(phone="") | models.Q(phone__regex=PHONE_PATTERN),
+            name=f"{prefix}_phone_digits",
+            violation_error_message=_(
+                "Telefonnumret får bara innehålla siffror, mellanslag, bindestreck och ett inledande +."
+            ),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(email="") | models.Q(email__contains="@"),
+            name=f"{prefix}_email_at",
+            violation_error_message=_("E-postadressen saknar @."),
+        ),
+    ]
+
+
+class PoliceArea(ContactDetails):
     municipality_path = "municipalities"
     # Named on every page, and deciding which kommun a page belongs to (portal/invalidation.py).
     page_cache_invalidates = "everywhere"
@@ -48,6 +120,7 @@ class PoliceArea(models.Model):
         verbose_name = _("lokalpolisområde")
         verbose_name_plural = _("lokalpolisområden")
         ordering = ["name"]
+        constraints = contact_constraints("police_area")
 
     def __str__(self):
         return self.name
@@ -58,7 +131,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(police_area=police_area)
 
 
-class Municipality(models.Model):
+class Municipality(ContactDetails):
     municipality_path = "pk"
     page_cache_invalidates = "everywhere"  # as PoliceArea
 
@@ -144,6 +217,7 @@ class Municipality(models.Model):
                 name="municipality_map_centre_both_or_none",
                 violation_error_message=_("Ange både latitud och longitud för kartans mittpunkt, eller ingen av dem."),
             ),
+            *contact_constraints("municipality"),
         ]
 
     def __str__(self):

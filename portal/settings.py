@@ -328,6 +328,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The status box a kommun puts on its own website (/<kommun>/inbaddning/, promises/views/sharing.py) may be framed by
+# these sites: any ("*") by default, or a comma-separated list of origins. Every other page keeps frame-ancestors
+# 'none' and X-Frame-Options DENY.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", ["*"])
+
 # Survey results: cells with fewer answers than this are hidden (per survey, this is the default).
 SURVEY_MIN_CELL_SIZE = int(env_str("SURVEY_MIN_CELL_SIZE", "5"))
 # Suggestions from residents are deleted after this many days (manage.py delete_old_suggestions).
@@ -379,6 +384,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 
 SITE_NAME = env_str("SITE_NAME", "Medborgarlöften")
+# The portal's public address (https://medborgarloften.example.se), for addresses that must not depend on the Host
+# a request came with: rel=canonical on every page. Unset: the request's own scheme and host (ALLOWED_HOSTS).
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+if SITE_URL and urlsplit(SITE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
+
+
+def _calendar_uid_domain():
+    """The right-hand side of calendar UIDs (RFC 5545 recommends a domain name): never the request's host, so one
+    dialogue is one event whichever address its feed was fetched from. Changing it makes every subscribed event
+    new, so it falls back on what a deployment already names: SITE_URL's host, else the first ALLOWED_HOSTS entry
+    (the host the feeds have been served at)."""
+    if configured := env_str("CALENDAR_UID_DOMAIN").strip():
+        return configured
+    if SITE_URL:
+        return urlsplit(SITE_URL).hostname
+    named = [host.lstrip(".") for host in ALLOWED_HOSTS if host.lstrip(".") and "*" not in host]
+    return named[0] if named and not DEBUG else "localhost"
+
+
+CALENDAR_UID_DOMAIN = _calendar_uid_domain()
+
+# Who publishes the open data in the DCAT-AP-SE catalogue (/oppna-data/katalog.rdf) and whom reusers write to:
+# the organisation that runs this deployment of the portal, not the portal's name. Harvesters such as dataportal.se
+# show these; `manage.py check --deploy` warns while they are unset (promises/checks.py).
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME").strip()
+# Its web site (foaf:homepage), and its kind from the EU publisher-type vocabulary (the last part of
+# http://purl.org/adms/publishertype/…): LocalAuthority for a kommun, NationalAuthority for the police, …
+OPEN_DATA_PUBLISHER_URL = env_str("OPEN_DATA_PUBLISHER_URL").strip()
+OPEN_DATA_PUBLISHER_TYPE = env_str("OPEN_DATA_PUBLISHER_TYPE", "LocalAuthority").strip()
+# The contact point's e-mail address (vcard:hasEmail, mandatory in DCAT-AP-SE) and name.
+OPEN_DATA_CONTACT_EMAIL = env_str("OPEN_DATA_CONTACT_EMAIL").strip()
+OPEN_DATA_CONTACT_NAME = env_str("OPEN_DATA_CONTACT_NAME").strip()
 
 # ── Admin sign-in: login throttling, two-factor codes, session limits ────────────────────────────────────────
 # Coordinators can change what the public reads in the name of a kommun and the police, so a guessed or stolen

@@ -11,4 +11,6 @@ urlpatterns = [
     path("tillganglighet/", public_page(views.accessibility_statement), name="accessibility_statement"),
     path("tillganglighet/synpunkt/", views.accessibility_feedback, name="accessibility_feedback"),
     path("tillganglighet/synpunkt/tack/", views.accessibility_feedback_thanks, name="accessibility_feedback_thanks"),
+    # The home page's find field. Under /sok/ (a reserved slug), so that no kommun's address can shadow it.
+    path("sok/kommun/", views.find_municipality, name="find_municipality"),
 ]

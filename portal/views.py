@@ -1,12 +1,17 @@
+import unicodedata
+
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from portal import accessibility
 from portal.forms import AccessibilityFeedbackForm, page_on_this_site
+from portal.models import Municipality
+from portal.municipality_finder import MAX_QUERY_LENGTH, municipality_find
 from portal.public_forms import rate_limit_response
 
 # The domain words a reader meets on the portal: (the word in the page's language, the Swedish word, what it means).
@@ -65,6 +70,37 @@ def about(request):
 def easy_read(request):
     """The same in lättläst (easy-to-read) Swedish; in English, in plain English."""
     return render(request, "portal/easy_read.html")
+
+
+def municipality_names():
+    """Every kommun, with what the find field needs: its names for the suggestions, its code and address."""
+    return list(Municipality.objects.only("name", "official_name", "slug", "code").order_by("name"))
+
+
+@require_safe
+def find_municipality(request):
+    """The find field's answer without JavaScript: straight to the kommun it names, or the kommuner it may mean.
+
+    404 when no kommun is called that (the page then offers names spelt alike), 400 for an empty or overlong name.
+    """
+    # Control characters (a pasted tab, a NUL from a script) are never part of a name.
+    query = " ".join("".join(ch for ch in request.GET.get("namn", "") if unicodedata.category(ch)[0] != "C").split())
+    municipalities = municipality_names()
+    context = {"query": query, "municipalities": municipalities}
+    if not query:
+        context["error"] = _("Skriv namnet på en kommun.")
+        return render(request, "portal/find_municipality.html", context, status=400)
+    if len(query) > MAX_QUERY_LENGTH:
+        context["error"] = _("Namnet är för långt: ingen kommun har ett namn på mer än %(max)s tecken.") % {
+            "max": MAX_QUERY_LENGTH
+        }
+        context["query"] = query[:MAX_QUERY_LENGTH]
+        return render(request, "portal/find_municipality.html", context, status=400)
+    found = municipality_find(query=query, municipalities=municipalities)
+    if found.municipality is not None:
+        return redirect(found.municipality)
+    context["found"] = found
+    return render(request, "portal/find_municipality.html", context, status=200 if found.matches else 404)
 
 
 def rate_limited(request, exception):

@@ -19,7 +19,8 @@ class PromisesConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_coordinator_group, sender=self, dispatch_uid="promises.coordinator_group")
 
-        from promises import versions
+        # checks: `manage.py check --deploy` says what the open-data catalogue still needs to be told.
+        from promises import checks, versions  # noqa: F401
 
         versions.connect()
 

@@ -13,13 +13,17 @@ File format (every key is optional unless marked *):
   slug*, description, name_en, description_en). Any file may hold themes.
 - A period file (one per kommun): ``municipality_code``* and ``[[periods]]``: start_year*, end_year*,
   title, preamble, basis, feedback, easy_read, extension_note, signed_place, signed_on (a TOML date),
-  source, publication ("draft"/"published"), extends (start_year of an earlier period of the same kommun),
+  source, source_en, publication ("draft"/"published"), extends (start_year of an earlier period of the same kommun),
   carry_over (true: copy the extended period's focus areas and activities first, each activity pointing back
   at the one it was carried over from). Inside a period: ``[[periods.parties]]`` (name*, short_name, kind*,
-  role, contribution), ``[[periods.signatories]]`` (name*, title*, party = a party's name),
-  ``[[periods.focus_areas]]`` (title*, description, theme = a theme's slug) and
-  ``[[periods.focus_areas.activities]]`` (text*, title, responsible = list of party names, target,
-  frequency, recurrence, added_in_extension, easy_read).
+  role, contribution, name_en, short_name_en, contribution_en), ``[[periods.signatories]]`` (name*, title*,
+  title_en, party = a party's name), ``[[periods.focus_areas]]`` (title*, heading_is_portal_own (default
+  false), description, themes = list of theme slugs: every national theme the
+  area's activities address) and ``[[periods.focus_areas.activities]]`` (text*, title,
+  heading_is_portal_own (default true: a short title is the portal's unless the document has it), responsible
+  = list of the party names that promise it (a partner who only works with them is a party with role
+  "partner", not listed here), target, frequency, recurrence (only where the document says it; empty by
+  default and then not shown), added_in_extension, easy_read).
 - ``examples.toml``, read only with ``with_examples``: ``[[follow_ups]]`` (municipality_code*, period* =
   start_year, year*, summary*, publication, published_on) with ``[[follow_ups.area_reports]]`` (focus_area* =
   the focus area's title in its period file, status*, done, count, count_label, reason, evidence_url), one for
@@ -276,6 +280,7 @@ PERIOD_SPEC = {
     "signed_place": (_line, ""),
     "signed_on": (_date, None),
     "source": (_text, ""),
+    "source_en": (_text, ""),
     "publication": (_choice(Publication), Publication.DRAFT),
     "extends": (_int, None),
     "carry_over": (_bool, False),
@@ -289,23 +294,28 @@ PARTY_SPEC = {
     "kind": (_choice(Party.Kind), REQUIRED),
     "role": (_choice(Party.Role), Party.Role.SIGNATORY),
     "contribution": (_text, ""),
+    "name_en": (_line, ""),
+    "short_name_en": (_line, ""),
+    "contribution_en": (_text, ""),
 }
-SIGNATORY_SPEC = {"name": (_line, REQUIRED), "title": (_line, REQUIRED), "party": (_line, "")}
+SIGNATORY_SPEC = {"name": (_line, REQUIRED), "title": (_line, REQUIRED), "party": (_line, ""), "title_en": (_line, "")}
 FOCUS_AREA_SPEC = {
     "title": (_line, REQUIRED),
+    "heading_is_portal_own": (_bool, False),
     "description": (_text, ""),
     "title_en": (_line, ""),
     "description_en": (_text, ""),
-    "theme": (_line, ""),
+    "themes": (_lines, []),
     "activities": (_tables, []),
 }
 ACTIVITY_SPEC = {
     "title": (_line, ""),
+    "heading_is_portal_own": (_bool, True),
     "text": (_text, REQUIRED),
     "responsible": (_lines, []),
     "target": (_line, ""),
     "frequency": (_line, ""),
-    "recurrence": (_choice(Recurrence), Recurrence.CONTINUOUS),
+    "recurrence": (_choice(Recurrence), Recurrence.NOT_STATED),
     "added_in_extension": (_bool, False),
     "title_en": (_line, ""),
     "text_en": (_text, ""),
@@ -368,7 +378,7 @@ class FocusAreaSpec:
     title: str
     order: int
     values: dict
-    theme: str
+    themes: list  # slugs
     activities: list = field(default_factory=list)
 
 
@@ -512,7 +522,7 @@ def _read_period(raw, where, code):
             where=focus_where,
             title=focus_values.pop("title"),
             order=i,
-            theme=focus_values.pop("theme"),
+            themes=focus_values.pop("themes"),
             values=focus_values,
         )
         for j, raw_activity in enumerate(focus_values.pop("activities"), start=1):
@@ -545,7 +555,7 @@ def _carry_over(content):
                 where=f"{period.where} ({carried} {origin.where})",
                 title=focus_area.title,
                 order=focus_area.order,
-                theme=focus_area.theme,
+                themes=list(focus_area.themes),
                 values=dict(focus_area.values),
                 activities=[
                     ActivitySpec(
@@ -607,12 +617,14 @@ def _check_references(content):
         for focus_area in period.focus_areas:
             if titles.count(focus_area.title) > 1:
                 _fail(f"{focus_area.where}.title", _("rubriken finns två gånger i perioden"))
-            if focus_area.theme and focus_area.theme not in theme_slugs:
-                _fail(
-                    f"{focus_area.where}.theme",
-                    _("okänt tema ”%(value)s”; välj bland: %(allowed)s")
-                    % _allowed(focus_area.theme, sorted(theme_slugs)),
-                )
+            for i, slug in enumerate(focus_area.themes):
+                if slug not in theme_slugs:
+                    _fail(
+                        f"{focus_area.where}.themes[{i}]",
+                        _("okänt tema ”%(value)s”; välj bland: %(allowed)s") % _allowed(slug, sorted(theme_slugs)),
+                    )
+                if slug in focus_area.themes[:i]:
+                    _fail(f"{focus_area.where}.themes[{i}]", _("temat står två gånger"))
             for activity in focus_area.activities:
                 for name in activity.responsible:
                     if name not in party_names:
@@ -780,14 +792,17 @@ class _Writer:
                 {**_without(values, "name"), "party": parties.get(values["party"])},
             )
         for focus_spec in spec.focus_areas:
-            values = {
-                **focus_spec.values,
-                "theme": self.themes[focus_spec.theme] if focus_spec.theme else None,
-                "order": focus_spec.order,
-            }
-            focus_area = self.save_counted(
+            values = {**focus_spec.values, "order": focus_spec.order}
+            focus_area, state = self.upsert(
                 FocusArea, focus_spec.where, {"period": period, "title": focus_spec.title}, values
             )
+            # Like an activity's responsible parties: set when created, and with --update when they differ.
+            themes = {self.themes[slug].pk for slug in focus_spec.themes}
+            if state == "created" or (self.update and set(focus_area.themes.values_list("pk", flat=True)) != themes):
+                focus_area.themes.set(themes)
+                if state == "unchanged":
+                    state = "updated"
+            self.count(FocusArea, state)
             for activity_spec in focus_spec.activities:
                 activity = self.write_activity(activity_spec, focus_area, parties, spec)
                 self.activities[(spec.municipality_code, spec.start_year, focus_spec.title, activity_spec.order)] = (

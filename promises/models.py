@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -289,9 +290,9 @@ class PromisePeriodQuerySet(models.QuerySet):
     def with_content(self, *, evidence=False):
         """Everything a period page shows, in a fixed number of queries however large the period is.
 
-        With evidence=True also the public part of what the period rests on (five more queries): its surveys,
-        published dialogues and approved unsafe places, and per activity the dialogues it came from and the
-        places it makes safer. Only the period page shows them, so the kommun page and documents skip them.
+        With evidence=True also each focus area's themes and the public part of what the period rests on (six more
+        queries): its surveys, published dialogues and approved unsafe places, and per activity the dialogues it came
+        from and the places it makes safer. Only the period page shows them, so the kommun page and documents skip them.
         """
         published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
             "follow_up"
@@ -301,7 +302,10 @@ class PromisePeriodQuerySet(models.QuerySet):
             models.Prefetch("reports", queryset=published_reports, to_attr="published_reports"),
         ]
         period_prefetches = []
+        area_prefetches = []
         if evidence:
+            # Only the period page names each area's themes: one query, which the kommun page and documents skip.
+            area_prefetches = ["themes"]
             public_dialogues = Dialogue.objects.published().order_by("starts_at", "pk")
             public_places = UnsafePlace.objects.public().order_by("title", "pk")
             activity_prefetches += [
@@ -321,8 +325,8 @@ class PromisePeriodQuerySet(models.QuerySet):
         return self.select_related("municipality__police_area", "extends").prefetch_related(
             models.Prefetch(
                 "focus_areas",
-                queryset=FocusArea.objects.select_related("theme").prefetch_related(
-                    models.Prefetch("activities", queryset=activities)
+                queryset=FocusArea.objects.prefetch_related(
+                    models.Prefetch("activities", queryset=activities), *area_prefetches
                 ),
             ),
             "parties",
@@ -429,6 +433,7 @@ class PromisePeriod(Versioned, Approvable, models.Model):
         blank=True,
         help_text=_("Var texten kommer ifrån (dokument, webbsida), så att den kan kontrolleras mot originalet."),
     )
+    source_en = models.TextField(_("källa på engelska"), blank=True, help_text=EN_HELP)
     # The evidence chain: what the promise rests on (declared here, since promises depends on surveys).
     surveys = models.ManyToManyField(
         "surveys.Survey", verbose_name=_("trygghetsundersökningar"), blank=True, related_name="promise_periods"
@@ -507,6 +512,16 @@ class PromisePeriod(Versioned, Approvable, models.Model):
         return range(self.start_year, self.end_year + 1)
 
     @property
+    def signing_line(self):
+        """Place and date as a signed Swedish document writes them (”Umeå den 3 mars 2023”), whatever the page's
+        language: it is the document's own line, not a date of the portal's."""
+        if not (self.signed_place or self.signed_on):
+            return ""
+        with translation.override("sv"):
+            day = date_format(self.signed_on, "j F Y") if self.signed_on else ""
+        return " den ".join(part for part in (self.signed_place, day) if part)
+
+    @property
     def is_published(self):
         return self.publication == Publication.PUBLISHED
 
@@ -567,6 +582,8 @@ class Party(models.Model):
 
     class Role(models.TextChoices):
         SIGNATORY = "signatory", _("Undertecknar löftet")
+        # A partner works with the signing parties on an activity but promises nothing itself (Vindeln's
+        # document: the kommun works "i samverkan med Länsstyrelsen"; Länsstyrelsen neither promised nor signed).
         PARTNER = "partner", _("Samverkar i aktiviteter")
 
     period = models.ForeignKey(
@@ -576,6 +593,8 @@ class Party(models.Model):
     short_name = models.CharField(
         _("kortnamn"), max_length=60, blank=True, help_text=_("Som det står i löftena, t.ex. ”Polisen”.")
     )
+    name_en = models.CharField(_("namn på engelska"), max_length=150, blank=True, help_text=EN_HELP)
+    short_name_en = models.CharField(_("kortnamn på engelska"), max_length=60, blank=True, help_text=EN_HELP)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.SIGNATORY)
     contribution = models.TextField(
@@ -583,6 +602,7 @@ class Party(models.Model):
         blank=True,
         help_text=_("Vad en samverkande aktör bidrar med, t.ex. ”följer och utvärderar projektet”."),
     )
+    contribution_en = models.TextField(_("medverkan på engelska"), blank=True, help_text=EN_HELP)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
@@ -604,6 +624,11 @@ class Party(models.Model):
     def label(self):
         return self.short_name or self.name
 
+    @property
+    def label_en(self):
+        # Read by portal/localized.py on English pages; empty (so the Swedish label shows) when untranslated.
+        return self.short_name_en or self.name_en
+
 
 class Signatory(models.Model):
     municipality_path = "period__municipality"
@@ -621,6 +646,7 @@ class Signatory(models.Model):
     )
     name = models.CharField(_("namn"), max_length=150)
     title = models.CharField(_("titel"), max_length=150, help_text=_("T.ex. ”Kommunstyrelsens ordförande”."))
+    title_en = models.CharField(_("titel på engelska"), max_length=150, blank=True, help_text=EN_HELP)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
@@ -651,20 +677,33 @@ class FocusArea(Versioned, models.Model):
         PromisePeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="focus_areas"
     )
     title = models.CharField(_("rubrik"), max_length=200)
+    heading_is_portal_own = models.BooleanField(
+        _("rubriken är portalens egen"),
+        default=False,
+        help_text=_(
+            "Kryssa i om rubriken inte står i det undertecknade dokumentet. Den visas då märkt som portalens egen, "
+            "så att ingen tror att dokumentet säger den."
+        ),
+    )
     description = models.TextField(_("beskrivning"), blank=True, help_text=_("Dokumentets text om området, ordagrant."))
     title_en = models.CharField(_("rubrik på engelska"), max_length=200, blank=True, help_text=EN_HELP)
     description_en = models.TextField(_("beskrivning på engelska"), blank=True, help_text=EN_HELP)
-    theme = models.ForeignKey(
+    # Several: one area of a signed document often covers more than one national theme (Umeå's "Öka trygghet och
+    # minska brottslighet" holds Grannsamverkan as well as prostitution and människohandel).
+    themes = models.ManyToManyField(
         Theme,
-        verbose_name=_("tema"),
-        on_delete=models.SET_NULL,
-        null=True,
+        verbose_name=_("teman"),
         blank=True,
         related_name="focus_areas",
-        help_text=_("Det nationella tema som området hör till, för jämförelser mellan kommuner."),
+        help_text=_(
+            "De nationella teman som området hör till, för jämförelser mellan kommuner. Välj alla som "
+            "områdets aktiviteter tar upp."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
+    # The themes (a many-to-many) are not in the history, like an activity's responsible parties; a change of
+    # them still makes a new content version (promises/versions.py) and shows in the approvers' comparison.
     history = HistoricalRecords(verbose_name=_("historik för fokusområde"))
 
     class Meta:
@@ -683,7 +722,9 @@ class FocusArea(Versioned, models.Model):
         return self.title
 
 
+# Shown only where the document says it: blank (the default) is "the document does not say", never a guess.
 class Recurrence(models.TextChoices):
+    NOT_STATED = "", _("Anges inte i dokumentet")
     ONE_OFF = "one_off", _("Engångsinsats")
     RECURRING = "recurring", _("Återkommande")
     CONTINUOUS = "continuous", _("Löpande")
@@ -703,6 +744,16 @@ class Activity(Versioned, models.Model):
         blank=True,
         help_text=_("För tabeller och listor, t.ex. ”Grannsamverkan”."),
     )
+    # Short titles are usually the portal's own (the documents list promises without headings), so the safe default
+    # is to say so: a page must never read as if the document said something it did not.
+    heading_is_portal_own = models.BooleanField(
+        _("rubriken är portalens egen"),
+        default=True,
+        help_text=_(
+            "Kryssa ur bara om den korta rubriken står i det undertecknade dokumentet. Annars visas den märkt som "
+            "portalens egen."
+        ),
+    )
     text = models.TextField(_("löftet"), help_text=_("Löftets text, ordagrant som i det undertecknade dokumentet."))
     title_en = models.CharField(_("kort rubrik på engelska"), max_length=120, blank=True, help_text=EN_HELP)
     text_en = models.TextField(_("löftet på engelska"), blank=True, help_text=EN_HELP)
@@ -712,7 +763,10 @@ class Activity(Versioned, models.Model):
         verbose_name=_("lovas av"),
         related_name="activities",
         blank=True,
-        help_text=_("De parter som lovar aktiviteten."),
+        help_text=_(
+            "De parter som lovar aktiviteten. En aktör som bara samverkar i arbetet (t.ex. Länsstyrelsen i ett "
+            "projekt) har inte lovat något: lägg in den bland periodens parter som samverkande, inte här."
+        ),
     )
     target = models.CharField(
         _("mål"),
@@ -729,7 +783,12 @@ class Activity(Versioned, models.Model):
     )
     frequency_en = models.CharField(_("omfattning på engelska"), max_length=200, blank=True, help_text=EN_HELP)
     recurrence = models.CharField(
-        _("typ av insats"), max_length=20, choices=Recurrence.choices, default=Recurrence.CONTINUOUS
+        _("typ av insats"),
+        max_length=20,
+        choices=Recurrence.choices,
+        default=Recurrence.NOT_STATED,
+        blank=True,
+        help_text=_("Bara om dokumentet säger det. Lämnas tomt annars, och visas då inte."),
     )
     added_in_extension = models.BooleanField(
         _("tillägg vid förlängning"), default=False, help_text=_("Lades till när perioden förlängdes.")
@@ -798,6 +857,11 @@ class Activity(Versioned, models.Model):
 
     def __str__(self):
         return self.title or self.short_text
+
+    @property
+    def shows_portal_heading(self):
+        """True when the page shows a short title that the signed document does not have."""
+        return bool(self.title) and self.heading_is_portal_own
 
     @property
     def short_text(self):

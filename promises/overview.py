@@ -430,7 +430,7 @@ def theme_detail(*, theme, today):
     refs = [
         PeriodRef(pk=pk, municipality_id=municipality_id, start_year=start_year, end_year=end_year)
         for pk, municipality_id, start_year, end_year in PromisePeriod.objects.published()
-        .filter(pk__in=FocusArea.objects.filter(theme=theme).values("period"))
+        .filter(pk__in=FocusArea.objects.filter(themes=theme).values("period"))
         .order_by("-start_year")
         .values_list("pk", "municipality_id", "start_year", "end_year")
     ]
@@ -449,7 +449,7 @@ def theme_detail(*, theme, today):
     published_area_reports = FocusAreaReport.objects.filter(
         follow_up__publication=Publication.PUBLISHED
     ).select_related("follow_up")
-    focus_areas = FocusArea.objects.filter(theme=theme).prefetch_related(
+    focus_areas = FocusArea.objects.filter(themes=theme).prefetch_related(
         Prefetch("activities", queryset=activities, to_attr="activity_list"),
         Prefetch("reports", queryset=published_area_reports, to_attr="published_reports"),
     )

@@ -12,7 +12,9 @@ administrators, since it would erase what residents have been told.
 COORDINATOR_GROUP = "Samordnare"
 
 COORDINATOR_PERMISSIONS = {
-    "portal": {"policearea": ["view"], "municipality": ["view"]},
+    # "change" on a kommun is for its contact details only: MunicipalityAdmin makes every other field read-only
+    # for a coordinator, and the scoping offers only their own kommuner.
+    "portal": {"policearea": ["view"], "municipality": ["view", "change"]},
     "promises": {
         "theme": ["view"],
         "promiseperiod": ["view", "add", "change"],

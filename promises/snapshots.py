@@ -79,12 +79,15 @@ def period_snapshot(period):
         )
     for signatory in period.signatories.all():
         entries.append([f"signatory:{signatory.pk}", _("Undertecknare"), f"{signatory.name}, {signatory.title}"])
-    for focus_area in period.focus_areas.prefetch_related("activities__responsible"):
+    for focus_area in period.focus_areas.prefetch_related("activities__responsible", "themes"):
         key = f"area:{focus_area.pk}"
         entries.append([f"{key}:title", _("Fokusområde"), focus_area.title])
         entries.append(
             [f"{key}:description", _("%(title)s: beskrivning") % {"title": focus_area.title}, focus_area.description]
         )
+        # Not the document's words, but what the public pages sort the area under: a change withdraws approvals.
+        themes = ", ".join(theme.name for theme in focus_area.themes.all())
+        entries.append([f"{key}:themes", _("%(title)s: teman") % {"title": focus_area.title}, themes])
         for activity in focus_area.activities.all():
             key = f"activity:{activity.pk}"
             label = _("%(title)s: aktivitet") % {"title": focus_area.title}

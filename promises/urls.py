@@ -1,9 +1,12 @@
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.urls import path
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 from portal.page_cache import public_page
 from promises import feeds
 from promises.views import feeds as feed_views
-from promises.views import home, open_data, periods, search, themes
+from promises.views import home, open_data, periods, search, sharing, themes
 
 PERIOD = "<slug:municipality_slug>/<year:start_year>-<year:end_year>/"
 FOLLOW_UP = PERIOD + "uppfoljning/<year:year>/"
@@ -79,7 +82,26 @@ municipality_patterns = [
     ),
     path(FOLLOW_UP + "rapport.pdf", public_page(periods.follow_up_report_pdf), name="follow_up_report_pdf"),
 ]
+# Sharing: the image behind each page's og:image, and the status box a kommun shows on its own website. The box is
+# the one page other sites may frame; the decorators wrap the page cache, since a cached response keeps only headers.
+sharing_patterns = [
+    path(
+        "<slug:municipality_slug>/delningsbild.png",
+        public_page(sharing.municipality_share_image),
+        name="municipality_share_image",
+    ),
+    path(PERIOD + "delningsbild.png", public_page(sharing.period_share_image), name="period_share_image"),
+    path(FOLLOW_UP + "delningsbild.png", public_page(sharing.follow_up_share_image), name="follow_up_share_image"),
+    path(
+        "<slug:municipality_slug>/inbaddning/",
+        xframe_options_exempt(
+            csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})(public_page(sharing.municipality_embed))
+        ),
+        name="municipality_embed",
+    ),
+]
 
 urlpatterns = (
     home_patterns + search_patterns + theme_patterns + feed_patterns + open_data_patterns + municipality_patterns
 )
+urlpatterns += sharing_patterns

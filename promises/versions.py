@@ -171,6 +171,19 @@ def _responsible_changed(sender, instance, action, reverse, pk_set, **kwargs):
     version_bump(PromisePeriod, instance.period_id if reverse else instance.focus_area.period_id)
 
 
+def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear") or not _active():
+        return
+    if not reverse:
+        version_bump(PromisePeriod, instance.period_id)
+        return
+    # From the theme's side (a theme's focus areas changed): every period whose areas were added or removed. A clear
+    # from that side gives no pk_set; the areas are gone from the theme by then, so it is not followed (no admin
+    # page or loader clears a theme's areas).
+    for period_id in set(FocusArea.objects.filter(pk__in=pk_set or ()).values_list("period_id", flat=True)):
+        version_bump(PromisePeriod, period_id)
+
+
 def connect():
     """Called from PromisesConfig.ready()."""
     for model in PARTS:
@@ -181,3 +194,4 @@ def connect():
     m2m_changed.connect(
         _responsible_changed, sender=Activity.responsible.through, dispatch_uid="versions-activity-responsible"
     )
+    m2m_changed.connect(_themes_changed, sender=FocusArea.themes.through, dispatch_uid="versions-focus-area-themes")

@@ -1,6 +1,11 @@
 """Dialogues and safety walks as an iCalendar feed (RFC 5545), for residents' own calendar apps.
 
 The library writes every property, so residents' and coordinators' text is escaped by it, never by hand.
+
+The same content gives the same bytes: DTSTAMP is the dialogue's last change, not the time of the request, and
+UIDs name the portal (settings.CALENDAR_UID_DOMAIN), not the host the request came to. A calendar app polling the
+feed then gets 304 Not Modified (the ETag of portal.page_cache / ConditionalGetMiddleware) until something changes,
+and the same dialogue stays one event whichever address the feed was subscribed at.
 """
 
 import datetime
@@ -8,17 +13,22 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 PRODID = "-//Medborgarlöften//Dialoger och trygghetsvandringar//SV"
 
 
-def dialogue_uid(*, dialogue, host):
+def dialogue_uid(dialogue):
     """Stable for the life of the dialogue, so that a calendar app updates the event instead of adding a copy."""
-    return f"dialogue-{dialogue.pk}@{host}"
+    return f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"
 
 
-def dialogue_calendar_ical(*, dialogues, name, host, absolute_url):
+def last_modified(dialogues):
+    """The latest change among the dialogues (the feed's Last-Modified), or None for an empty feed."""
+    return max((dialogue.updated_at for dialogue in dialogues), default=None)
+
+
+def dialogue_calendar_ical(*, dialogues, name, absolute_url):
     """The feed as bytes. `absolute_url` turns a path into an absolute URL (request.build_absolute_uri)."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
@@ -28,14 +38,15 @@ def dialogue_calendar_ical(*, dialogues, name, host, absolute_url):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    stamp = timezone.now().astimezone(datetime.UTC)
     dates = []
     for dialogue in dialogues:
         starts_at = dialogue.starts_at.astimezone(zone)
         url = absolute_url(dialogue.get_absolute_url())
+        changed = dialogue.updated_at.astimezone(datetime.UTC).replace(microsecond=0)
         event = Event()
-        event.add("uid", dialogue_uid(dialogue=dialogue, host=host))
-        event.add("dtstamp", stamp)
+        event.add("uid", dialogue_uid(dialogue))
+        event.add("dtstamp", changed)
+        event.add("last-modified", changed)
         event.add("dtstart", starts_at)
         if dialogue.ends_at:
             event.add("dtend", dialogue.ends_at.astimezone(zone))
@@ -51,5 +62,14 @@ def dialogue_calendar_ical(*, dialogues, name, host, absolute_url):
         # Only the transitions the events need: the full zone history would be most of the file.
         calendar.add_missing_timezones(
             first_date=min(dates) - datetime.timedelta(days=366), last_date=max(dates) + datetime.timedelta(days=366)
+        )
+    else:
+        # RFC 5545 (3.6) requires at least one component: a kommun without dialogues gets its time zone, this
+        # year's transitions, which is also what its events will use.
+        year = timezone.localdate().year
+        calendar.add_component(
+            Timezone.from_tzid(
+                settings.TIME_ZONE, first_date=datetime.date(year, 1, 1), last_date=datetime.date(year + 1, 1, 1)
+            )
         )
     return calendar.to_ical()

@@ -10,13 +10,18 @@ def _value(bound_field):
     return value
 
 
+def _single_checkbox(widget):
+    # A CheckboxSelectMultiple (an inline's themes) is a list of values, not one on/off box.
+    return getattr(widget, "input_type", None) == "checkbox" and not getattr(widget, "allow_multiple_selected", False)
+
+
 def admin_form_data(response):
     data = {}
     form = response.context["adminform"].form
     for name in form.fields:
         if getattr(form.fields[name].widget, "input_type", None) == "file":
             continue  # a browser sends no file unless one is chosen
-        if getattr(form.fields[name].widget, "input_type", None) == "checkbox":
+        if _single_checkbox(form.fields[name].widget):
             if form[name].value():
                 data[form.add_prefix(name)] = "on"
             continue
@@ -30,7 +35,7 @@ def admin_form_data(response):
             data[management.add_prefix(name)] = _value(management[name])
         for subform in formset.forms:
             for name in subform.fields:
-                if getattr(subform.fields[name].widget, "input_type", None) == "checkbox":
+                if _single_checkbox(subform.fields[name].widget):
                     if subform[name].value():
                         data[subform.add_prefix(name)] = "on"
                     continue

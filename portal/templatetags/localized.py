@@ -1,5 +1,7 @@
 """{{ activity|localized:"text" }} and <p{% lang_attr text %}>: content in the page's language where it exists."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
@@ -45,6 +47,33 @@ def page_in_languages(context):
                 url = reverse("home")
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+# The query parameters that name a different page rather than a view of the same one: a kommun's selection of a
+# list, and a page of it. Everything else (search words, filters, tracking parameters) is noise to a search engine.
+CANONICAL_QUERY = ("kommun", "sida")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's absolute address in its own language without query noise, for <link rel="canonical">.
+
+    From settings.SITE_URL when set, so that the address does not depend on the Host a request came with. Empty
+    for an address that resolves to no page and for drafts in preview (not to be indexed at all).
+    """
+    request = context.get("request")
+    if request is None or getattr(request, "resolver_match", None) is None or context.get("preview"):
+        return ""
+    query = [(name, request.GET[name]) for name in CANONICAL_QUERY if request.GET.get(name) not in (None, "", "1")]
+    return absolute_url(request, request.path + (f"?{urlencode(query)}" if query else ""))
+
+
+def absolute_url(request, path):
+    """The path as an absolute address: from settings.SITE_URL when set, else from the request's scheme and host.
+
+    One root for every address the portal hands out to be kept (rel=canonical, Open Graph, the embed snippet).
+    """
+    return (settings.SITE_URL or f"{request.scheme}://{request.get_host()}") + path
 
 
 @register.simple_tag

@@ -1,7 +1,9 @@
 """Admin for promise periods and what they hold: parties, signatories, focus areas and activities, with the
 evidence chain (the surveys, dialogues and places a promise rests on)."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,13 +117,23 @@ class ActivityAdminForm(VersionedAdminForm):
 
 class PartyInline(ScopedMixin, admin.TabularInline):
     model = Party
-    fields = ["order", "name", "short_name", "kind", "role", "contribution"]
+    fields = [
+        "order",
+        "name",
+        "short_name",
+        "kind",
+        "role",
+        "contribution",
+        "name_en",
+        "short_name_en",
+        "contribution_en",
+    ]
     extra = 0
 
 
 class SignatoryInline(ScopedMixin, admin.TabularInline):
     model = Signatory
-    fields = ["order", "name", "title", "party"]
+    fields = ["order", "name", "title", "title_en", "party"]
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -134,9 +146,11 @@ class SignatoryInline(ScopedMixin, admin.TabularInline):
 
 class FocusAreaInline(ScopedMixin, admin.TabularInline):
     model = FocusArea
-    fields = ["order", "title", "theme", "description"]
+    fields = ["order", "title", "heading_is_portal_own", "themes", "description"]
     extra = 0
     show_change_link = True
+    # Checkboxes: about fifteen national themes, several of which an area may address.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(PromisePeriod)
@@ -203,6 +217,7 @@ class PromisePeriodAdmin(
                     "signed_original",
                     ("signed_original_uploaded_at", "signed_original_sha256"),
                     "source",
+                    "source_en",
                 ],
                 "description": gettext_lazy(
                     "Ladda upp det skannade, undertecknade dokumentet som PDF. Det visas för allmänheten med "
@@ -256,7 +271,7 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
             None,
             {
                 "fields": [
-                    ("order", "title"),
+                    ("order", "title", "heading_is_portal_own"),
                     "text",
                     "responsible",
                     ("frequency", "target"),
@@ -282,19 +297,27 @@ class ActivityInline(ScopedMixin, admin.StackedInline):
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(PeriodContentAdminMixin, VersionedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["title", "period", "theme", "order"]
-    list_select_related = ["period__municipality", "theme"]
-    list_filter = ["theme", "period__municipality"]
-    search_fields = ["title", "description", "period__municipality__name"]
-    autocomplete_fields = ["period", "theme"]
+    list_display = ["title", "period", "theme_names", "order"]
+    list_select_related = ["period__municipality"]
+    list_filter = ["themes", "period__municipality"]
+    search_fields = ["title", "description", "period__municipality__name", "themes__name"]
+    autocomplete_fields = ["period"]
+    filter_horizontal = ["themes"]
     inlines = [ActivityInline]
     fieldsets = [
-        (None, {"fields": ["period", ("order", "title"), "theme", "description"]}),
+        (None, {"fields": ["period", ("order", "title", "heading_is_portal_own"), "themes", "description"]}),
         translations_fieldset(["title_en", "description_en"], easy_read=False),
     ]
 
     def period_of(self, obj):
         return obj.period
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    @admin.display(description=gettext_lazy("teman"))
+    def theme_names(self, obj):
+        return ", ".join(theme.name for theme in obj.themes.all())
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Activity:
@@ -315,13 +338,13 @@ class ActivityAdmin(EvidenceAdminMixin, PeriodContentAdminMixin, VersionedAdminM
         "added_in_extension",
         "added_after_signing",
         "focus_area__period__municipality",
-        "focus_area__theme",
+        "focus_area__themes",
     ]
     search_fields = ["title", "text", "focus_area__title", "focus_area__period__municipality__name"]
     autocomplete_fields = ["focus_area", "carried_over_from"]
     filter_horizontal = ["responsible", *ACTIVITY_EVIDENCE_FIELDS]
     fieldsets = [
-        (None, {"fields": ["focus_area", ("order", "title"), "text", "responsible"]}),
+        (None, {"fields": ["focus_area", ("order", "title", "heading_is_portal_own"), "text", "responsible"]}),
         (
             gettext_lazy("Omfattning"),
             {"fields": [("frequency", "target"), ("recurrence", "added_in_extension"), "carried_over_from"]},

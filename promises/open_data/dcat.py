@@ -29,8 +29,17 @@ DCTERMS = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+DCATAP = "http://data.europa.eu/r5r/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-NAMESPACES = {"rdf": RDF, "rdfs": RDFS, "dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "vcard": VCARD}
+NAMESPACES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "dcatap": DCATAP,
+}
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_JUSTICE = EU + "data-theme/JUST"  # Justice, legal system and public safety
@@ -39,6 +48,24 @@ FREQUENCY_ANNUAL = EU + "frequency/ANNUAL"  # a yearly follow-up per period; the
 LANGUAGE_SWEDISH = EU + "language/SWE"
 ACCESS_PUBLIC = EU + "access-right/PUBLIC"
 SWEDEN = "http://sws.geonames.org/2661886"  # DCAT-AP-SE recommends Geonames for dcterms:spatial
+# The files are made from the database on request and stay at their addresses (DCAT-AP's planned availability).
+AVAILABILITY_STABLE = EU + "planned-availability/STABLE"
+# The EU vocabulary for the kind of organisation that publishes (ADMS publisher types).
+PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
+# Its terms, as DCAT-AP-SE 2.2.0 lists them (the choices of adms:publishertype).
+PUBLISHER_TYPE_TERMS = (
+    "Academia-ScientificOrganisation",
+    "Company",
+    "IndustryConsortium",
+    "LocalAuthority",
+    "NationalAuthority",
+    "NonGovernmentalOrganisation",
+    "NonProfitOrganisation",
+    "PrivateIndividual(s)",
+    "RegionalAuthority",
+    "StandardisationBody",
+    "SupraNationalAuthority",
+)
 FORMATS = {
     "csv": (EU + "file-type/CSV", "https://www.iana.org/assignments/media-types/text/csv"),
     "json": (EU + "file-type/JSON", "https://www.iana.org/assignments/media-types/application/json"),
@@ -55,6 +82,9 @@ class Texts:
     en: str
 
 
+SCHEMA_TITLE = Texts(
+    "Table Schema för CSV-filerna (Frictionless Data)", "Table Schema of the CSV files (Frictionless Data)"
+)
 CATALOGUE_TITLE = Texts("Medborgarlöften – öppna data", "Citizen promises – open data")
 CATALOGUE_DESCRIPTION = Texts(
     "Medborgarlöften som kommuner och polisen har undertecknat, med fokusområden, aktiviteter och den årliga "
@@ -158,6 +188,7 @@ def catalogue_rdf(*, base_url):
         doc = base_url + reverse("open_data")
         home = base_url + reverse("home")
         all_files = {kind: base_url + reverse(f"open_data_all_{kind}") for kind in FORMATS}
+        schema_url = base_url + reverse("open_data_datapackage")
         municipalities = list(municipalities_with_data())
         kommun_files = {
             m.pk: {kind: base_url + reverse(f"open_data_municipality_{kind}", args=[m.slug]) for kind in FORMATS}
@@ -185,16 +216,24 @@ def catalogue_rdf(*, base_url):
     b.link(catalogue, "dcat:themeTaxonomy", THEME_TAXONOMY)
     if modified:
         b.literal(catalogue, "dcterms:modified", _date(max(modified)), datatype="date")
+    issued_dates = [m.issued for m in municipalities if m.issued]
+    if issued_dates:
+        b.literal(catalogue, "dcterms:issued", _date(min(issued_dates)), datatype="date")
+    b.link(catalogue, "dcterms:spatial", SWEDEN)
     for dataset_id in dataset_ids:
         b.link(catalogue, "dcat:dataset", dataset_id)
 
+    # The organisation that runs this deployment (settings.OPEN_DATA_PUBLISHER_*). Unset, nothing is invented:
+    # the portal's name stands in and `manage.py check --deploy` says what to set (promises/checks.py).
     agent = b.resource("foaf:Agent", publisher)
-    b.literal(agent, "foaf:name", settings.SITE_NAME)
-    b.link(agent, "foaf:homepage", home)
+    b.literal(agent, "foaf:name", settings.OPEN_DATA_PUBLISHER_NAME or settings.SITE_NAME)
+    if settings.OPEN_DATA_PUBLISHER_NAME and settings.OPEN_DATA_PUBLISHER_TYPE:
+        b.link(agent, "dcterms:type", PUBLISHER_TYPES + settings.OPEN_DATA_PUBLISHER_TYPE)
+    b.link(agent, "foaf:homepage", settings.OPEN_DATA_PUBLISHER_URL or home)
 
-    national_contact = b.resource("vcard:Organization", contact)
-    b.literal(national_contact, "vcard:fn", settings.SITE_NAME)
-    b.link(national_contact, "vcard:hasURL", doc)
+    # One contact for the data, and the same with the kommun's suggestion form for each kommun's dataset: the
+    # coordinators who correct a kommun's data read that form (the page's "Kontakt och fel i uppgifterna").
+    _contact_card(b, contact, url=doc)
 
     sweden = b.resource("dcterms:Location", SWEDEN)
     b.literal(sweden, "rdfs:label", "Sverige", lang="sv")
@@ -215,18 +254,15 @@ def catalogue_rdf(*, base_url):
         issued=min((m.issued for m in municipalities if m.issued), default=None),
         modified=max(modified) if modified else None,
     )
-    _distributions(b, national, national_id, all_files, doc)
+    _distributions(b, national, national_id, all_files, doc, schema_url)
+
+    standard = b.resource("dcterms:Standard", schema_url)
+    b.texts(standard, "dcterms:title", SCHEMA_TITLE)
 
     for municipality in municipalities:
         dataset_id = f"{doc}#kommun-{municipality.slug}"
         kommun_contact = f"{doc}#kontakt-{municipality.slug}"
-        card = b.resource("vcard:Organization", kommun_contact)
-        b.literal(
-            card,
-            "vcard:fn",
-            f"{municipality.official_name} och {municipality.police_area.name}",
-        )
-        b.link(card, "vcard:hasURL", suggestion_pages[municipality.pk])
+        _contact_card(b, kommun_contact, url=suggestion_pages[municipality.pk])
         name = municipality.official_name
         dataset = _dataset(
             b,
@@ -248,8 +284,20 @@ def catalogue_rdf(*, base_url):
             issued=municipality.issued,
             modified=_modified(municipality),
         )
-        _distributions(b, dataset, dataset_id, kommun_files[municipality.pk], doc)
+        _distributions(b, dataset, dataset_id, kommun_files[municipality.pk], doc, schema_url)
     return b.to_bytes()
+
+
+def _contact_card(b, about, *, url):
+    card = b.resource("vcard:Organization", about)
+    b.literal(
+        card,
+        "vcard:fn",
+        settings.OPEN_DATA_CONTACT_NAME or settings.OPEN_DATA_PUBLISHER_NAME or settings.SITE_NAME,
+    )
+    if settings.OPEN_DATA_CONTACT_EMAIL:
+        b.link(card, "vcard:hasEmail", f"mailto:{settings.OPEN_DATA_CONTACT_EMAIL}")
+    b.link(card, "vcard:hasURL", url)
 
 
 def _dataset(
@@ -295,7 +343,7 @@ def _dataset(
     return dataset
 
 
-def _distributions(b, dataset, dataset_id, files, documentation):
+def _distributions(b, dataset, dataset_id, files, documentation, schema_url):
     for kind, url in files.items():
         distribution_id = f"{dataset_id}-{kind}"
         b.link(dataset, "dcat:distribution", distribution_id)
@@ -308,4 +356,8 @@ def _distributions(b, dataset, dataset_id, files, documentation):
         b.link(distribution, "dcterms:format", file_type)
         b.link(distribution, "dcat:mediaType", media_type)
         b.link(distribution, "dcterms:license", export.LICENSE_URL)
+        b.link(distribution, "dcatap:availability", AVAILABILITY_STABLE)
         b.link(distribution, "foaf:page", documentation)
+        if kind == "csv":
+            # Its fields and their types, for a program to check or read the file by (promises/open_data/schema.py).
+            b.link(distribution, "dcterms:conformsTo", schema_url)

@@ -110,21 +110,26 @@ def _load_chunk(chunk, reports, urls, labels):
         url = urls.period(slug, start_year, end_year)
         periods[pk] = {
             "municipality_id": municipality_id,
-            "municipality": {"municipality": name, "municipality_code": code},
+            "municipality": {"municipality": name, "municipality_code": _text(code)},
             "values": {"period_start_year": start_year, "period_end_year": end_year, "period_url": url},
             "url": url,
             "focus_areas": [],
         }
     focus_areas = {}
+    # One row per focus area and theme (a left join: an area without themes still has its row), so that the
+    # themes cost no query of their own.
     rows = (
         FocusArea.objects.filter(period_id__in=list(periods))
-        .order_by("order", "pk")
-        .values_list("pk", "period_id", "title", "theme__slug")
+        .order_by("order", "pk", "themes__slug")
+        .values_list("pk", "period_id", "title", "themes__slug")
     )
     for pk, period_id, title, theme in rows:
+        if pk in focus_areas:
+            focus_areas[pk][0]["values"]["themes"].append(theme)
+            continue
         period = periods[period_id]
         focus_area = {
-            "values": {"focus_area_id": pk, "focus_area": title, "theme": theme or ""},
+            "values": {"focus_area_id": pk, "focus_area": title, "themes": [theme] if theme else []},
             "reports": [],
             "activities": [],
         }
@@ -151,7 +156,7 @@ def _load_chunk(chunk, reports, urls, labels):
             activity = {
                 "values": {
                     "activity_id": pk,
-                    "activity_title": title,
+                    "activity_title": _text(title),
                     "activity_text": text,
                     "responsible": [],
                     "added_after_signing": added_after_signing,
@@ -182,6 +187,11 @@ def _load_chunk(chunk, reports, urls, labels):
     return periods.values()
 
 
+def _text(value):
+    """An empty text field as None: null in the JSON, as /oppna-data/ documents, and an empty cell in the CSV."""
+    return value or None
+
+
 def _report(values, period, labels):
     """One yearly report, of a focus area or an activity, from REPORT_FIELDS and FOLLOW_UP_COLUMNS values."""
     status, done, done_en, count, count_label, reason, reason_en, evidence, year, published_on, example = values
@@ -189,13 +199,13 @@ def _report(values, period, labels):
         "year": year,
         "status": status,
         "status_label": labels.get(status, status),
-        "done": done,
-        "done_en": done_en,
+        "done": _text(done),
+        "done_en": _text(done_en),
         "count": count,
-        "count_label": count_label,
-        "reason": reason,
-        "reason_en": reason_en,
-        "evidence_url": evidence,
+        "count_label": _text(count_label),
+        "reason": _text(reason),
+        "reason_en": _text(reason_en),
+        "evidence_url": _text(evidence),
         "published_on": published_on.isoformat() if published_on else None,
         "is_example": example,
         "follow_up_url": f"{period['url']}uppfoljning/{year}/",

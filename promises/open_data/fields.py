@@ -98,10 +98,14 @@ FIELDS = (
     ),
     Field("focus_area", FieldType.TEXT, Level.FOCUS_AREA, _("Fokusområdets rubrik, som i det undertecknade löftet.")),
     Field(
-        "theme",
+        "themes",
         FieldType.CODE,
         Level.FOCUS_AREA,
-        _("Det nationella tema som fokusområdet hör till (t.ex. ”trafik”), tomt om inget tema är valt."),
+        _(
+            "De nationella teman som fokusområdet hör till (t.ex. ”trafik”), i bokstavsordning. I CSV-filen "
+            "skilda med semikolon och mellanslag (”droger; grannsamverkan”), tomt om inget tema är valt; i JSON "
+            "en lista, tom om inget tema är valt."
+        ),
     ),
     Field(
         "row_type",

@@ -6,9 +6,11 @@ budgets do not depend on the language.
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import override
 
 from portal.localized import LocalizedText, current_language, localized, shortened, translation_state
+from portal.templatetags.localized import lang_span
 
 register = template.Library()
 
@@ -75,4 +77,42 @@ def follow_up_translation(follow_up, focus_areas):
 def swedish_url(obj):
     """The address of the Swedish page for obj: the official text, for a link from a translated page."""
     with override(settings.LANGUAGE_CODE):
+        return obj.get_absolute_url()
+
+
+@register.filter
+def has_portal_headings(period):
+    """Whether the period's page shows a heading that the signed document does not have (prefetched rows only)."""
+    for focus_area in period.focus_areas.all():
+        if focus_area.heading_is_portal_own:
+            return True
+        if any(activity.shows_portal_heading for activity in focus_area.activities.all()):
+            return True
+    return False
+
+
+@register.simple_tag
+def english_translation(period):
+    """How much of the period's own text is in English, whatever the page's language: "none", "partial" or
+    "complete" (for the Swedish page's pointer to the English one)."""
+    return translation_state(_period_pairs(period), language="en")
+
+
+@register.simple_tag
+def with_original(obj, field):
+    """A text in the page's language followed by the Swedish original in brackets, where the text is a
+    translation of a document's words (a signatory's title, a party's name): the original stays visible."""
+    text = localized(obj, field)
+    original = getattr(obj, field) or ""
+    if getattr(text, "lang", settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+        return lang_span(text)
+    return format_html(
+        '{} <span class="original-text">(<span lang="{}">{}</span>)</span>', text, settings.LANGUAGE_CODE, original
+    )
+
+
+@register.simple_tag
+def url_in_language(obj, language):
+    """The address of obj's page in another of the portal's languages."""
+    with override(language):
         return obj.get_absolute_url()

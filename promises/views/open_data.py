@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -11,7 +11,7 @@ from django.utils import translation
 from portal.errors import ensure_database_reachable
 from portal.models import Municipality
 from promises.models import PromisePeriod, Publication
-from promises.open_data import dcat, export, fields
+from promises.open_data import dcat, export, fields, schema
 
 
 def open_data(request):
@@ -38,6 +38,7 @@ def open_data(request):
             "downloads": downloads,
             "fields": levels,
             "header_line": export.CSV_DELIMITER.join(fields.FIELD_NAMES),
+            "datapackage_url": reverse("open_data_datapackage"),
             "license_url": export.LICENSE_DEED_URL,
             "license_name": export.LICENSE_NAME,
         },
@@ -130,3 +131,12 @@ def open_data_catalogue(request):
     """The DCAT-AP-SE catalogue that Sweden's data portal (dataportal.se) harvests."""
     document = dcat.catalogue_rdf(base_url=_base_url(request))
     return HttpResponse(document, content_type="application/rdf+xml; charset=utf-8")
+
+
+def open_data_datapackage(request):
+    """The CSV files' fields, types and dialect for machines: a Frictionless Data Package with a Table Schema."""
+    document = schema.data_package(base_url=_base_url(request))
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    # Public data: any web page may read it, as the files themselves.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

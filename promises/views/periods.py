@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 
+from portal.errors import MunicipalityNotFound
 from portal.models import Municipality
 from promises.documents import (
     follow_up_approvals,
@@ -27,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def municipality_detail(request, municipality_slug):
-    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
+    municipality = Municipality.objects.select_related("police_area").filter(slug=municipality_slug).first()
+    if municipality is None:
+        raise MunicipalityNotFound(municipality_slug)
     periods = list(
         PromisePeriod.objects.published().for_municipality(municipality).select_related("municipality").latest_first()
     )

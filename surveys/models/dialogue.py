@@ -41,6 +41,9 @@ class Dialogue(models.Model):
     )
     source = models.TextField(_("källa"), blank=True)
     published = models.BooleanField(_("publicerad"), default=True)
+    # The calendar feed's DTSTAMP and Last-Modified: the same bytes for the same content, so that a calendar app's
+    # conditional request gets 304 Not Modified (surveys/calendar.py).
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = DialogueQuerySet.as_manager()
 

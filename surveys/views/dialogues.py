@@ -11,12 +11,13 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
 from portal.public_forms import rate_limit_response
-from surveys.calendar import dialogue_calendar_ical
+from surveys.calendar import dialogue_calendar_ical, last_modified
 from surveys.forms.dialogues import SuggestionForm
 from surveys.models import Dialogue
 
@@ -63,7 +64,7 @@ def _public_activities():
 def dialogue_detail(request, pk):
     dialogue = get_object_or_404(
         Dialogue.objects.published()
-        .select_related("municipality")
+        .select_related("municipality__police_area")  # the police area's contact details
         .prefetch_related(
             Prefetch("led_to_activities", queryset=_public_activities(), to_attr="public_activities"),
             Prefetch(
@@ -88,14 +89,14 @@ def dialogue_detail(request, pk):
 
 
 def _calendar_response(request, *, dialogues, name, filename):
-    body = dialogue_calendar_ical(
-        dialogues=dialogues,
-        name=name,
-        host=request.get_host().split(":")[0],
-        absolute_url=request.build_absolute_uri,
-    )
+    dialogues = list(dialogues)
+    body = dialogue_calendar_ical(dialogues=dialogues, name=name, absolute_url=request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # With the ETag that ConditionalGetMiddleware (or the page cache) sets, a calendar app's If-None-Match or
+    # If-Modified-Since gets 304 until a dialogue changes.
+    if changed := last_modified(dialogues):
+        response["Last-Modified"] = http_date(changed.timestamp())
     return response
 
 
@@ -127,7 +128,8 @@ def dialogue_calendar_municipality(request, municipality_slug):
 
 @ratelimit(key="ip", rate=SUGGESTION_RATE, method="POST", block=False)
 def suggestion_create(request, municipality_slug):
-    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    # With its police area: both pages show whom to contact (includes/_municipality_contacts.html).
+    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
     if limited := rate_limit_response(request):
         return limited
     if request.method == "POST":
@@ -146,7 +148,7 @@ def suggestion_create(request, municipality_slug):
 
 
 def suggestion_thanks(request, municipality_slug):
-    municipality = get_object_or_404(Municipality, slug=municipality_slug)
+    municipality = get_object_or_404(Municipality.objects.select_related("police_area"), slug=municipality_slug)
     return render(
         request,
         "surveys/suggestion_thanks.html",

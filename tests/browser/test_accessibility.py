@@ -26,6 +26,8 @@ PAGES = [
     ("/umea/2023-2024/dokument/", 200),  # …with lines to sign on
     ("/umea/2021-2022/uppfoljning/2021/rapport/", 200),  # the yearly follow-up as a printable report
     ("/finns-inte/", 404),  # the 404 page
+    ("/vindel/", 404),  # …for an unknown kommun, with its address in the find field
+    ("/sok/kommun/?namn=n", 200),  # the find field's answer: the kommuner a name fits (test_find_municipality_pages.py)
     ("/platser/", 200),  # unsafe places: list and filters (no places in the content; the map: test_unsafe_place_map.py)
     ("/platser/rapportera/", 200),  # the public report form
     ("/platser/rapportera/tack/", 200),  # …and its thanks page (with a reference: test_unsafe_place_map.py)
@@ -35,6 +37,7 @@ PAGES = [
     ("/dialoger/?kommun=umea", 200),  # …for one kommun, with its calendar and suggestion links
     ("/umea/synpunkt/", 200),  # the suggestion form
     ("/umea/synpunkt/tack/", 200),  # …and its thanks page
+    ("/vindeln/inbaddning/", 200),  # the status box a kommun embeds on its own website (more: test_embed_pages.py)
 ]
 PAGE_IDS = [path.strip("/").replace("/", "_") or "home" for path, _ in PAGES]
 

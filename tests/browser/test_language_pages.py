@@ -20,6 +20,7 @@ PAGES = [
     "/en/vindeln/",  # kommun with an English translation of its latest period
     "/en/vindeln/2023-2025/",  # the translated period, its lättläst summary and an activity's lättläst text
     "/en/umea/2021-2022/",  # a period with no English: Swedish text marked lang="sv"
+    "/en/umea/2023-2024/",  # the portal's own headings marked, Swedish headings in English labels
     "/en/umea/2021-2022/uppfoljning/2021/",  # a follow-up with no English
     "/en/vindeln/2023-2025/dokument/",  # the Swedish original document inside an English page
     "/om/",

@@ -60,8 +60,8 @@ def promise_in_force(site):
         publication=Publication.PUBLISHED,
         published_at=timezone.now(),
     )
-    FocusArea.objects.create(period=period, title="Trafik", theme=Theme.objects.get(slug="trafik"))
-    FocusArea.objects.create(period=period, title="Droger", theme=Theme.objects.get(slug="droger"))
+    FocusArea.objects.create(period=period, title="Trafik").themes.set(Theme.objects.filter(slug="trafik"))
+    FocusArea.objects.create(period=period, title="Droger").themes.set(Theme.objects.filter(slug="droger"))
     return period
 
 

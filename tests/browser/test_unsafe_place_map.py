@@ -101,6 +101,15 @@ def test_map_has_a_marker_for_each_approved_place_with_a_position(open_place_pag
     assert page.script_errors == []
 
 
+def test_map_attribution_links_are_underlined_not_told_apart_by_colour_alone(open_place_page, places):
+    # WCAG 1.4.1: Leaflet's own stylesheet takes the underline off; site.css puts it back.
+    page = open_place_page("/platser/")
+    link = page.locator(".leaflet-control-attribution a").first
+    link.wait_for()
+
+    assert "underline" in link.evaluate("element => getComputedStyle(element).textDecorationLine")
+
+
 def test_fixed_places_appear_on_the_map_when_asked_for(open_place_page, places):
     page = open_place_page("/platser/?visa_atgardade=on")
 

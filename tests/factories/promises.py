@@ -69,13 +69,18 @@ def make_signatory(period, **fields):
         return Signatory.objects.create(period=period, **fields)
 
 
-def make_focus_area(period, **fields):
+def make_focus_area(period, *, theme=None, themes=(), **fields):
+    """A focus area in `theme`, or in each of `themes` (a focus area may carry several)."""
     n = next(_numbers)
     fields.setdefault("title", f"Fokusområde {n}")
     fields.setdefault("description", "Ett område som invånarna pekade ut.")
     fields.setdefault("order", n)
     with suspended():
-        return FocusArea.objects.create(period=period, **fields)
+        focus_area = FocusArea.objects.create(period=period, **fields)
+        themes = [theme, *themes] if theme is not None else list(themes)
+        if themes:
+            focus_area.themes.set(themes)
+        return focus_area
 
 
 def make_activity(focus_area, responsible=(), **fields):

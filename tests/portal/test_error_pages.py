@@ -284,3 +284,28 @@ def test_permission_denied_is_in_swedish(rf):
     response = errors.permission_denied(rf.get("/"), PermissionDenied())
     assert response.status_code == 403
     assert "Du har inte behörighet till sidan" in response.content.decode()
+
+
+def test_not_found_offers_the_find_your_kommun_field_without_the_database(anonymous):
+    # No `db` fixture: the field is a plain form; its answer (/sok/kommun/) looks the name up.
+    content = anonymous.get("/finns/inte/alls/har/").content.decode()
+    assert '<form method="get" action="/sok/kommun/"' in content
+    assert '<label for="not-found-find-municipality"' in content
+    assert 'name="namn" value=""' in content
+
+
+def test_an_unknown_kommun_is_not_found_with_its_address_in_the_find_field(db, anonymous):
+    response = anonymous.get("/vindel/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Ingen kommun har adressen /vindel/." in content
+    # One press of the button looks "vindel" up, which offers Vindeln.
+    assert 'name="namn" value="vindel"' in content
+
+
+def test_an_unknown_kommun_in_english_is_not_found_in_english(db, anonymous):
+    response = anonymous.get("/en/ny-kommun/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert 'action="/en/sok/kommun/"' in content
+    assert 'value="ny kommun"' in content

@@ -39,6 +39,7 @@ QUERY_PARAMETERS = {
     "livez": (),
     "healthz": (),
     "open_data_catalogue": (),
+    "open_data_datapackage": (),
     "sitemap": (),
     "sitemap_section": ("p",),
     "robots_txt": (),
@@ -48,6 +49,7 @@ QUERY_PARAMETERS = {
     "accessibility_statement": (),
     "accessibility_feedback": ("sida",),  # the address of the page the visitor came from
     "accessibility_feedback_thanks": (),
+    "find_municipality": ("namn",),
     "survey_answer": (),
     "survey_thanks": (),
     "survey_results": (),
@@ -90,6 +92,10 @@ QUERY_PARAMETERS = {
     "follow_up_report": (),
     "follow_up_report_print_css": (),
     "follow_up_report_pdf": (),
+    "municipality_share_image": (),
+    "period_share_image": (),
+    "follow_up_share_image": (),
+    "municipality_embed": (),
 }
 # Public patterns that are not fuzzed, each with the reason. (The admin's namespace: tests/fuzzing.py.)
 EXCLUDED = {}

@@ -48,3 +48,32 @@ def test_production_starts_with_what_it_needs_and_database_url_selects_postgres(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
+
+
+def _calendar_uid_domain(**env):
+    ours = {"SITE_URL", "CALENDAR_UID_DOMAIN", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    clean = {name: value for name, value in os.environ.items() if name not in ours}
+    clean.update(env)
+    code = "import portal.settings as s;print(s.CALENDAR_UID_DOMAIN, s.SITE_URL)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    ("env", "domain"),
+    [
+        ({}, "localhost"),
+        ({"SITE_URL": "https://medborgarloften.example.se/"}, "medborgarloften.example.se"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": ".example.se,www.example.se"}, "example.se"),
+        ({"CALENDAR_UID_DOMAIN": "kalender.example.se", "SITE_URL": "https://other.example.se"}, "kalender.example.se"),
+    ],
+)
+def test_calendar_uids_name_the_configured_portal_never_the_request(env, domain):
+    result = _calendar_uid_domain(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == domain
+
+
+def test_site_url_must_be_an_http_address():
+    result = _calendar_uid_domain(SITE_URL="medborgarloften.example.se")
+    assert result.returncode != 0
+    assert "SITE_URL must start with https://" in result.stderr

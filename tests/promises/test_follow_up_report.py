@@ -16,7 +16,7 @@ from tests.factories import (
     make_period,
     make_report,
 )
-from tests.pdf import Pdf
+from tests.pdf import Pdf, assert_pdf_ua_1
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,15 @@ def test_pdf_has_every_activity_its_status_the_summary_and_approvals(resident, f
     assert "Ingen rapport för den här aktiviteten." in pdf.text
     assert "godkänd av kommunen" in pdf.text and "godkänd av polisen" in pdf.text
     assert f"Sida 1 av {len(pdf.pages)}" in pdf.pages[0]
+
+
+def test_pdf_is_pdf_ua_1_with_a_text_alternative_for_the_qr_code(resident, follow_up):
+    period = follow_up.period
+    assert_pdf_ua_1(
+        Pdf(resident.get(report_urls(follow_up)[1])),
+        title_start="Uppföljning 2021",
+        qr_link=f"testserver/{period.municipality.slug}/2021-2022/uppfoljning/2021",
+    )
 
 
 def test_example_follow_up_report_is_labelled_as_an_example(resident, follow_up):

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from portal.models import Organisation
 from promises import documents
 from promises.content_loader import ContentError, content_load
-from promises.models import Activity, PromisePeriod, ReportStatus, Theme
+from promises.models import Activity, Party, PromisePeriod, ReportStatus, Theme
 from tests.admin_forms import admin_form_data, inline_prefix
 from tests.factories import (
     make_activity,
@@ -21,8 +21,10 @@ from tests.factories import (
     make_focus_area,
     make_follow_up,
     make_full_period,
+    make_party,
     make_period,
     make_report,
+    make_signatory,
     make_theme,
 )
 from tests.html_language import document_language
@@ -159,7 +161,8 @@ def test_period_page_shows_the_lattlast_summary_and_each_activitys_lattlast_text
     html = resident.get(period_url(period)).content.decode()
 
     assert '<h2 id="lattlast">Lättläst sammanfattning</h2>' in html
-    assert '<li><a href="#lattlast">Lättläst sammanfattning</a></li>' in html
+    # Linked from the top, under the name a reader looks for (issue 16).
+    assert '<li><a href="#lattlast">Läs på lätt svenska</a></li>' in html
     assert "Här står det viktigaste i löftet med enklare ord. Det är den vanliga texten som gäller." in html
     assert "<p>Polisen och kommunen har skrivit ett löfte till dig.</p>" in html
     assert '<a href="/lattlast/">Läs mer om medborgarlöften på lättläst svenska</a>' in html
@@ -334,7 +337,9 @@ def test_admin_puts_english_and_lattlast_in_a_collapsed_fieldset(admin_client_fo
 
     period_page = admin_client_for.get(reverse("admin:promises_promiseperiod_change", args=[period.pk]))
     focus_area_page = admin_client_for.get(reverse("admin:promises_focusarea_change", args=[activity.focus_area_id]))
-    theme_page = admin_client_for.get(reverse("admin:promises_theme_change", args=[activity.focus_area.theme_id]))
+    theme_page = admin_client_for.get(
+        reverse("admin:promises_theme_change", args=[activity.focus_area.themes.get().pk])
+    )
 
     html = period_page.content.decode()
     assert "Engelska och lättläst" in html
@@ -442,3 +447,99 @@ def test_content_file_with_a_misspelt_translation_key_is_refused(tmp_path, monke
 
     with pytest.raises(ContentError, match="preamble_eng"):
         content_load()
+
+
+# --- Reading order and labels on the English page (issue 16) ---
+
+
+def _position(html, marker):
+    return html.split('<main id="main"', 1)[1].index(marker)
+
+
+def test_english_page_leads_with_english_not_with_the_swedish_lattlast_box(resident, translated_period):
+    period, _activity = translated_period
+
+    html = resident.get(period_url(period, prefix="/en")).content.decode()
+
+    notice = _position(html, '<div class="translation-notice"')
+    preamble = _position(html, "Cooperation is a key factor.")
+    promises = _position(html, '<h2 id="loften">')
+    easy_read = _position(html, '<h2 id="lattlast">')
+    assert notice < preamble < promises < easy_read
+    # The lättläst summary is linked from the top, named in Swedish and marked so; no English summary of an
+    # English page.
+    options = html.split('<ul class="reading-options">', 1)[1].split("</ul>", 1)[0]
+    assert '<a href="#lattlast" lang="sv">Läs på lätt svenska</a>' in options
+    assert 'id="in-english"' not in html
+
+
+def test_english_page_of_a_swedish_only_promise_says_so_before_the_promise(resident):
+    period = make_full_period(focus_areas=1, activities=1, easy_read="Polisen och kommunen har lovat dig saker.")
+
+    html = resident.get(period_url(period, prefix="/en")).content.decode()
+
+    notice = _position(html, "This promise is available in Swedish only; the Swedish text is the signed one.")
+    assert notice < _position(html, '<div class="preamble" lang="sv">') < _position(html, '<h2 id="lattlast">')
+
+
+def test_signatory_titles_party_names_roles_and_sources_are_english_with_the_swedish_originals(resident):
+    period = make_period(
+        source="Kommunens dokument.",
+        source_en="The municipality's document.",
+        signed_place="Umeå",
+        signed_on=datetime.date(2023, 3, 3),
+    )
+    kommun = make_party(period, name="Vindelns kommun", name_en="Vindeln Municipality", order=1)
+    police = make_party(
+        period,
+        name="Lokalpolisområde Umeå",
+        short_name="Polisen",
+        name_en="Umeå local police area",
+        short_name_en="the police",
+        kind=Party.Kind.POLICE,
+        order=2,
+    )
+    make_party(
+        period,
+        name="Länsstyrelsen",
+        name_en="The County Administrative Board",
+        kind=Party.Kind.OTHER,
+        role=Party.Role.PARTNER,
+        contribution="Samverkar i projektet.",
+        contribution_en="Works with them on the project.",
+        order=3,
+    )
+    make_signatory(period, name="Mathias Haglund", title="Kommunstyrelsens ordförande", title_en="Chair", party=kommun)
+    make_activity(make_focus_area(period), responsible=[kommun, police], text="Kommunen och polisen lovar.")
+
+    english = resident.get(period_url(period, prefix="/en")).content.decode()
+    swedish_html = resident.get(period_url(period)).content.decode()
+
+    assert (
+        '<strong>Mathias Haglund</strong><br>Chair <span class="original-text">(<span lang="sv">Kommunstyrelsens '
+        'ordförande</span>)</span>, Vindeln Municipality <span class="original-text">(<span lang="sv">Vindelns '
+        "kommun</span>)</span>"
+    ) in english
+    assert (
+        '<strong>The County Administrative Board <span class="original-text">(<span lang="sv">Länsstyrelsen</span>)'
+        "</span></strong> – takes part in activities: Works with them on the project."
+    ) in english
+    assert "<dt>Promised by</dt><dd>Vindeln Municipality and the police</dd>" in english
+    assert "The municipality&#x27;s document." in english
+    assert '<span lang="sv">Umeå den 3 mars 2023</span> <span class="original-text">(3 March 2023)</span>' in english
+    # The Swedish page is as before: the originals only.
+    assert "<strong>Mathias Haglund</strong><br>Kommunstyrelsens ordförande, Vindelns kommun" in swedish_html
+    assert "<strong>Länsstyrelsen</strong> – samverkar i aktiviteter: Samverkar i projektet." in swedish_html
+    assert "Kommunens dokument." in swedish_html
+
+
+def test_content_files_carry_english_titles_names_and_sources(content):
+    vindeln = PromisePeriod.objects.get(municipality__slug="vindeln", start_year=2023)
+
+    assert vindeln.source_en.startswith("Vindeln Municipality's and the police's document")
+    assert [s.title_en for s in vindeln.signatories.all()] == [
+        "Chair of the Municipal Executive Board",
+        "Head of the Umeå local police area",
+    ]
+    assert {p.name: p.name_en for p in vindeln.parties.all()}["Länsstyrelsen"] == "The County Administrative Board"
+    assert all(p.source_en for p in PromisePeriod.objects.all())

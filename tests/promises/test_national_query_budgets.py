@@ -139,13 +139,17 @@ def with_query(path, **query):
 # Every kind of public page: its number of queries, and its address in a nation. The numbers are those of each
 # page's own budget test (tests/<app>/test_<page>.py), where that test says what each query is.
 PAGES = {
-    # Police areas, their kommuner, each kommun's latest published period, upcoming dialogues, latest follow-ups.
-    "home": (5, lambda n: "/"),
-    "home_en": (5, lambda n: "/en/"),
+    # Kommuner (grouped by län in Python), each kommun's latest published period, upcoming dialogues, latest
+    # follow-ups.
+    "home": (4, lambda n: "/"),
+    "home_en": (4, lambda n: "/en/"),
+    # Every kommun's names (for the suggestions and to match "syntetisk", in every synthetic address).
+    "find_municipality": (1, lambda n: with_query("/sok/kommun/", namn="syntetisk")),
     "kommun": (14, lambda n: n.municipality.get_absolute_url()),
     "kommun_en": (14, lambda n: "/en" + n.municipality.get_absolute_url()),
-    "period": (15, lambda n: n.period.get_absolute_url()),
-    "period_en": (15, lambda n: "/en" + n.period.get_absolute_url()),
+    # One more than before focus areas could carry several themes: the themes are a prefetch, no longer a join.
+    "period": (16, lambda n: n.period.get_absolute_url()),
+    "period_en": (16, lambda n: "/en" + n.period.get_absolute_url()),
     "period_document": (8, lambda n: n.period.get_absolute_url() + "dokument/"),
     "follow_up": (6, lambda n: n.follow_up.get_absolute_url()),
     "follow_up_report": (6, lambda n: n.follow_up.get_absolute_url() + "rapport/"),

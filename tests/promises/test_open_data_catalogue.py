@@ -8,8 +8,11 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import checks
+from django.test import override_settings
 from django.urls import reverse
 
+from promises.checks import open_data_publisher
 from tests.factories import make_full_period, make_municipality, make_period
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +24,7 @@ NS = {
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "dcatap": "http://data.europa.eu/r5r/",
 }
 ABOUT = f"{{{NS['rdf']}}}about"
 RESOURCE = f"{{{NS['rdf']}}}resource"
@@ -205,3 +209,161 @@ def test_catalogue_takes_one_query_however_many_kommuner(resident, django_assert
     with django_assert_num_queries(1):
         root = catalogue(resident)
     assert len(datasets(root)) == kommuner + 1
+
+
+# --- Against the specification ---
+
+# DCAT-AP-SE 2.2.0, https://docs.dataportal.se/dcat/2.2.0/sv/ (its RDForms bundle, 2.2.0/bundle.json in
+# github.com/diggsweden/DCAT-AP-SE): per class, the properties with cardinality min 1 (obligatorisk) and those
+# with pref 1 (rekommenderad). Where a property is one of several alternatives, the one the portal uses is named.
+SPEC = {
+    "dcat:Catalog": {
+        "mandatory": ["dcterms:title", "dcterms:description", "dcterms:publisher", "dcterms:license", "dcat:dataset"],
+        "recommended": [
+            "dcterms:issued",
+            "dcterms:language",
+            "dcterms:modified",
+            "foaf:homepage",
+            "dcterms:spatial",
+            "dcat:themeTaxonomy",
+        ],
+    },
+    "dcat:Dataset": {
+        "mandatory": ["dcterms:title", "dcterms:description", "dcterms:publisher"],
+        "recommended": [
+            "dcat:contactPoint",
+            "dcat:keyword",
+            "dcat:theme",
+            "dcterms:issued",
+            "dcterms:spatial",
+            "dcterms:temporal",
+            "dcterms:accessRights",
+        ],
+    },
+    "dcat:Distribution": {
+        "mandatory": ["dcat:accessURL", "dcterms:format"],
+        "recommended": ["dcterms:description", "dcatap:availability", "dcterms:license"],
+    },
+    # The publisher (dcat:foaf:Agent): foaf:name, and dcterms:type from the ADMS publisher types.
+    "foaf:Agent": {"mandatory": ["foaf:name"], "recommended": ["dcterms:type"]},
+    # The contact point (dcat:contactPoint): vcard:hasTelephone and vcard:hasAddress are recommended too, but the
+    # portal holds neither for its data and does not invent them; vcard:hasURL leads to where questions go.
+    "vcard:Organization": {"mandatory": ["vcard:fn", "vcard:hasEmail"], "recommended": []},
+}
+# Cardinality max 1 in the same bundle.
+AT_MOST_ONE = {
+    "dcat:Catalog": ["dcterms:publisher", "dcterms:license", "dcterms:issued", "dcterms:modified", "foaf:homepage"],
+    "dcat:Dataset": ["dcterms:publisher", "dcterms:issued", "dcterms:accessRights"],
+    "dcat:Distribution": ["dcat:accessURL", "dcterms:format", "dcatap:availability", "dcterms:license"],
+    "foaf:Agent": ["dcterms:type"],
+}
+PUBLISHER = {
+    "OPEN_DATA_PUBLISHER_NAME": "Umeå kommun",
+    "OPEN_DATA_PUBLISHER_URL": "https://www.umea.se/",
+    "OPEN_DATA_PUBLISHER_TYPE": "LocalAuthority",
+    "OPEN_DATA_CONTACT_EMAIL": "oppna-data@umea.example.se",
+    "OPEN_DATA_CONTACT_NAME": "Öppna data, Umeå kommun",
+}
+
+
+def _qname(tag):
+    namespace, local = tag[1:].split("}")
+    prefix = next(prefix for prefix, uri in NS.items() if uri == namespace)
+    return f"{prefix}:{local}"
+
+
+def graph(root):
+    """The RDF/XML as {subject: (class, {property: [objects]})}: the parts of RDF/XML the catalogue uses (typed
+    nodes with rdf:about, properties with rdf:resource, a literal or one nested typed node), read with the
+    standard library rather than adding rdflib for one test."""
+    nodes = {}
+    for element in root:
+        properties = {}
+        for child in element:
+            value = child.get(RESOURCE) or child.text
+            if len(child):
+                value = _qname(child[0].tag)
+            properties.setdefault(_qname(child.tag), []).append(value)
+        nodes[element.get(ABOUT)] = (_qname(element.tag), properties)
+    return nodes
+
+
+@override_settings(**PUBLISHER)
+def test_every_resource_has_the_mandatory_and_recommended_properties_of_dcat_ap_se(resident, vasterbotten):
+    nodes = graph(catalogue(resident))
+
+    counted = dict.fromkeys(SPEC, 0)
+    missing = []
+    for about, (kind, properties) in nodes.items():
+        if kind not in SPEC:
+            continue
+        counted[kind] += 1
+        for level in ("mandatory", "recommended"):
+            missing += [(about, level, prop) for prop in SPEC[kind][level] if not properties.get(prop)]
+        for prop in AT_MOST_ONE.get(kind, []):
+            assert len(properties.get(prop, [])) <= 1, (about, prop)
+    assert missing == []
+    assert counted == {
+        "dcat:Catalog": 1,
+        "dcat:Dataset": 3,
+        "dcat:Distribution": 6,
+        "foaf:Agent": 1,
+        "vcard:Organization": 3,
+    }
+
+
+@override_settings(**PUBLISHER)
+def test_the_publisher_is_the_configured_organisation_with_its_eu_publisher_type(resident, vasterbotten):
+    nodes = graph(catalogue(resident))
+    [properties] = [p for kind, p in nodes.values() if kind == "dcat:Catalog"]
+    [publisher] = properties["dcterms:publisher"]
+    kind, agent = nodes[publisher]
+
+    assert agent["foaf:name"] == ["Umeå kommun"]
+    assert agent["dcterms:type"] == ["http://purl.org/adms/publishertype/LocalAuthority"]
+    assert agent["foaf:homepage"] == ["https://www.umea.se/"]
+    for kind, properties in nodes.values():
+        if kind == "dcat:Dataset":
+            assert properties["dcterms:publisher"] == [publisher]
+            [contact] = properties["dcat:contactPoint"]
+            card = nodes[contact][1]
+            assert card["vcard:hasEmail"] == ["mailto:oppna-data@umea.example.se"]
+            assert card["vcard:fn"] == ["Öppna data, Umeå kommun"]
+
+
+def test_every_csv_distribution_conforms_to_the_table_schema(resident, vasterbotten):
+    nodes = graph(catalogue(resident))
+    schema = "http://testserver/oppna-data/datapackage.json"
+
+    csv_distributions = [
+        properties
+        for kind, properties in nodes.values()
+        if kind == "dcat:Distribution"
+        and properties["dcterms:format"] == ["http://publications.europa.eu/resource/authority/file-type/CSV"]
+    ]
+    assert len(csv_distributions) == 3
+    assert all(properties["dcterms:conformsTo"] == [schema] for properties in csv_distributions)
+    assert nodes[schema][0] == "dcterms:Standard"
+    assert resident.get(urlsplit(schema).path).status_code == 200
+
+
+@override_settings(OPEN_DATA_PUBLISHER_NAME="", OPEN_DATA_CONTACT_EMAIL="")
+def test_without_a_configured_publisher_nothing_is_invented_and_the_deploy_check_says_so(resident, vasterbotten):
+    nodes = graph(catalogue(resident))
+    agent = next(properties for kind, properties in nodes.values() if kind == "foaf:Agent")
+    cards = [properties for kind, properties in nodes.values() if kind == "vcard:Organization"]
+
+    assert "dcterms:type" not in agent
+    assert all("vcard:hasEmail" not in card for card in cards)
+    assert {problem.id for problem in open_data_publisher()} == {"promises.W001", "promises.W002"}
+
+
+@override_settings(**{**PUBLISHER, "OPEN_DATA_PUBLISHER_TYPE": "Kommun"})
+def test_a_publisher_type_outside_the_eu_vocabulary_is_an_error():
+    [problem] = open_data_publisher()
+    assert problem.id == "promises.E001" and problem.level == checks.ERROR
+
+
+@override_settings(**PUBLISHER)
+def test_a_configured_deployment_passes_the_check():
+    assert open_data_publisher() == []

@@ -387,19 +387,79 @@ def test_json_and_csv_hold_the_same_reports(resident, vasterbotten):
         for focus_area in period["focus_areas"]
     ]
     from_json = {
-        (activity["activity_id"], report["year"], report["done"])
+        (activity["activity_id"], report["year"], report["done"] or "")
         for focus_area in focus_areas
         for activity in focus_area["activities"]
         for report in activity["reports"]
     }
     assert from_json == {(int(row["activity_id"]), int(row["year"]), row["done"]) for row in activity_rows(rows)}
     areas_from_json = {
-        (focus_area["focus_area_id"], report["year"], report["status"], report["done"])
+        (focus_area["focus_area_id"], report["year"], report["status"], report["done"] or "")
         for focus_area in focus_areas
         for report in focus_area["reports"]
     }
     from_csv = {(int(row["focus_area_id"]), int(row["year"]), row["status"], row["done"]) for row in area_rows(rows)}
     assert areas_from_json == from_csv and len(from_csv) == 4
+
+
+def _json_values(node, path=""):
+    """Every (path, value) in a JSON document, lists and objects walked through."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _json_values(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _json_values(value, f"{path}[{index}]")
+    else:
+        yield path, node
+
+
+REPORT_FIELDS = {field.name for field in fields.FIELDS if field.level == fields.Level.REPORT}
+# The fields that may be missing, and are then null in the JSON as /oppna-data/ says ("tomma uppgifter är null").
+MAY_BE_MISSING = {
+    "activity_title",
+    "added_on",
+    "done",
+    "done_en",
+    "count",
+    "count_label",
+    "reason",
+    "reason_en",
+    "evidence_url",
+}
+
+
+def test_missing_values_are_null_in_the_json_never_an_empty_string(resident, db):
+    period = make_period(municipality=make_municipality(name="Nordmaling", slug="nordmaling"))
+    focus_area = make_focus_area(period, theme=None)
+    activity = make_activity(focus_area, title="", added_on=None)
+    follow_up = make_follow_up(period, year=2023)
+    make_report(follow_up, activity, done="", done_en="", count=None, count_label="", reason="", evidence_url="")
+    make_area_report(follow_up, focus_area, done="", count_label="", evidence_url="")
+
+    document = json_body(resident.get(reverse("open_data_all_json")))
+
+    values = list(_json_values(document))
+    assert [path for path, value in values if value == ""] == []
+    period_json = document["municipalities"][0]["periods"][0]
+    area_json = period_json["focus_areas"][0]
+    activity_json = area_json["activities"][0]
+    missing = {
+        **{name: activity_json[name] for name in ("activity_title", "added_on")},
+        **{name: activity_json["reports"][0][name] for name in MAY_BE_MISSING & REPORT_FIELDS},
+    }
+    assert missing == dict.fromkeys(missing)
+    assert area_json["themes"] == []  # a list, never null: no theme is an empty list
+    for name in MAY_BE_MISSING & REPORT_FIELDS:
+        assert area_json["reports"][0][name] is None, name
+    # Every field the documentation lists appears, filled in or null; nothing undocumented is null by accident.
+    documented = {field.name for field in fields.FIELDS}
+    nulls = {path.rsplit(".", 1)[-1] for path, value in values if value is None}
+    assert nulls <= MAY_BE_MISSING, nulls - MAY_BE_MISSING
+    assert nulls <= documented
+    # The CSV has the same fields empty, as its documentation says ("ett tomt fält betyder att uppgiften saknas").
+    rows = csv_rows(resident.get(reverse("open_data_all_csv")))
+    assert {name for name in MAY_BE_MISSING if rows[0][name] != ""} == set()
 
 
 def test_json_is_valid_with_hostile_text(resident, vasterbotten):

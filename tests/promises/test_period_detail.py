@@ -252,8 +252,74 @@ def test_period_page_query_count_does_not_grow_with_data(resident, django_assert
     url = period_url(period)
     # period, focus areas, activities, their parties, their published reports, parties, signatories,
     # published follow-ups, and the next period; the evidence chain (with_content(evidence=True)): the
-    # activities' dialogues and places, the period's surveys, dialogues and places; the focus areas' published
-    # reports (promises/timeline.py).
-    with django_assert_num_queries(15):
+    # activities' dialogues and places, the period's surveys, dialogues and places; the focus areas' themes (a
+    # many-to-many since an area may carry several; the foreign key used to come in the focus areas' join) and
+    # published reports (promises/timeline.py).
+    with django_assert_num_queries(16):
         response = resident.get(url)
     assert response.status_code == 200
+
+
+# --- Reading order (issue 16): the promise first; the lättläst and English summaries after it, linked from the top ---
+
+
+def resident_html_positions(html, *markers):
+    main = html.split('<main id="main"', 1)[1]
+    positions = [main.index(marker) for marker in markers]
+    return positions
+
+
+def test_the_focus_areas_come_before_the_lattlast_and_english_summaries(resident):
+    period = make_full_period(focus_areas=2, activities=1, easy_read="Polisen och kommunen har lovat dig saker.")
+
+    html = resident.get(period_url(period)).content.decode()
+
+    promises, easy_read, english, follow_up = resident_html_positions(
+        html, '<h2 id="loften">', '<h2 id="lattlast">', '<h2 id="in-english">', '<h2 id="uppfoljning">'
+    )
+    assert promises < easy_read < english < follow_up
+    last_focus_area = html.rindex('<section class="focus-area"')
+    assert last_focus_area < html.index('<h2 id="lattlast">')
+
+
+def test_links_near_the_top_lead_to_the_lattlast_and_english_summaries(resident):
+    period = make_full_period(focus_areas=1, activities=1, easy_read="Polisen och kommunen har lovat dig saker.")
+
+    html = resident.get(period_url(period)).content.decode()
+
+    links, promises = resident_html_positions(html, '<ul class="reading-options">', '<h2 id="loften">')
+    assert links < promises
+    options = html.split('<ul class="reading-options">', 1)[1].split("</ul>", 1)[0]
+    assert '<a href="#lattlast">Läs på lätt svenska</a>' in options
+    assert '<a href="#in-english" lang="en">Summary in English</a>' in options
+
+
+def test_english_summary_on_the_swedish_page_is_in_english_and_leads_to_the_english_page(resident):
+    period = make_full_period(focus_areas=2, activities=1)
+
+    html = resident.get(period_url(period)).content.decode()
+
+    summary = html.split('<section aria-labelledby="in-english"', 1)[1].split("</section>", 1)[0]
+    assert 'lang="en"' in summary.split(">", 1)[0]
+    assert "It has 2 focus areas:" in summary
+    assert "The promise is in Swedish only." in summary
+    assert f'<a href="/en{period.get_absolute_url()}" hreflang="en">' in summary
+
+
+def test_period_without_lattlast_links_only_to_the_english_summary(resident):
+    period = make_full_period(focus_areas=1, activities=1)
+
+    html = resident.get(period_url(period)).content.decode()
+
+    options = html.split('<ul class="reading-options">', 1)[1].split("</ul>", 1)[0]
+    assert "#lattlast" not in options and "#in-english" in options
+    assert 'id="lattlast"' not in html
+
+
+def test_signing_line_reads_as_the_document_writes_it(resident):
+    period = make_full_period(focus_areas=1, activities=1, signed_place="Umeå", signed_on=datetime.date(2023, 3, 3))
+
+    html = resident.get(period_url(period)).content.decode()
+
+    assert '<p class="signing-line"><span>Umeå den 3 mars 2023</span></p>' in html
+    assert "Umeå, 3 mars 2023" not in html

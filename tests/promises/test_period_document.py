@@ -17,7 +17,7 @@ from tests.factories import (
     make_period,
     make_signatory,
 )
-from tests.pdf import Pdf
+from tests.pdf import Pdf, assert_pdf_ua_1
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,15 @@ def test_pdf_is_tagged_embeds_its_fonts_and_carries_a_title(resident, vindeln_pe
         for font in page["/Resources"]["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded
+
+
+def test_pdf_is_pdf_ua_1_with_a_text_alternative_for_the_qr_code(resident, vindeln_period):
+    pdf = Pdf(resident.get(document_urls(vindeln_period)[1]))
+    assert_pdf_ua_1(
+        pdf,
+        title_start="Medborgarlöften 2023–2025",
+        qr_link=f"testserver/{vindeln_period.municipality.slug}/2023-2025",
+    )
 
 
 def test_unsigned_document_has_lines_to_sign_on(resident):

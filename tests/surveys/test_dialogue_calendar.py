@@ -4,8 +4,12 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 from icalendar import Calendar
 
 from tests.factories import make_municipality
@@ -62,7 +66,7 @@ def test_each_event_has_uid_times_summary_location_description_and_url_back_to_i
 
     _, by_uid = events(resident.get(ALL_URL))
 
-    event = by_uid[f"dialogue-{dialogue.pk}@testserver"]
+    event = by_uid[f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"]
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
     assert start == stockholm(2016, 2, 27, 12)
     assert end == stockholm(2016, 2, 27, 15)
@@ -104,8 +108,11 @@ def test_kommun_feed_has_only_that_kommuns_events(resident, kommuner):
     _, by_uid = events(resident.get(feed_url("vindeln")))
     _, everything = events(resident.get(ALL_URL))
 
-    assert set(by_uid) == {f"dialogue-{vindeln.pk}@testserver"}
-    assert set(everything) == {f"dialogue-{umea.pk}@testserver", f"dialogue-{vindeln.pk}@testserver"}
+    assert set(by_uid) == {f"dialogue-{vindeln.pk}@{settings.CALENDAR_UID_DOMAIN}"}
+    assert set(everything) == {
+        f"dialogue-{umea.pk}@{settings.CALENDAR_UID_DOMAIN}",
+        f"dialogue-{vindeln.pk}@{settings.CALENDAR_UID_DOMAIN}",
+    }
 
 
 def test_kommun_feed_is_named_for_the_kommun(resident, kommuner):
@@ -126,11 +133,81 @@ def test_unpublished_dialogues_are_left_out(resident, kommuner):
         assert by_uid == {}
 
 
-def test_empty_feed_still_parses(resident, kommuner):
+def test_empty_feed_still_parses_and_is_valid_with_its_time_zone_as_the_one_component(resident, kommuner):
     calendar, by_uid = events(resident.get(feed_url("umea")))
 
     assert by_uid == {}
     assert calendar["VERSION"] == "2.0"
+    # RFC 5545 3.6: "icalbody = calprops component", at least one component.
+    assert [component.name for component in calendar.subcomponents] == ["VTIMEZONE"]
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Stockholm"
+    assert {component.name for component in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+    assert zone.to_tz().utcoffset(datetime.datetime(2026, 7, 1)) == datetime.timedelta(hours=2)
+
+
+def test_dtstamp_and_last_modified_are_the_dialogues_last_change_not_the_time_of_the_request(resident, kommuner):
+    dialogue = make_dialogue(municipality=kommuner["umea"])
+    changed = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
+    type(dialogue).objects.filter(pk=dialogue.pk).update(updated_at=changed)
+
+    first = resident.get(ALL_URL)
+    _, by_uid = events(first)
+    (event,) = by_uid.values()
+
+    assert event.decoded("DTSTAMP") == changed
+    assert event.decoded("LAST-MODIFIED") == changed
+    assert first["Last-Modified"] == http_date(changed.timestamp())
+    assert resident.get(ALL_URL).content == first.content  # byte for byte, so the ETag is the same
+
+
+def test_saving_a_dialogue_moves_its_dtstamp(resident, kommuner):
+    dialogue = make_dialogue(municipality=kommuner["umea"])
+    type(dialogue).objects.filter(pk=dialogue.pk).update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    dialogue.refresh_from_db()
+    dialogue.title = "Ny rubrik"
+    dialogue.save()
+
+    (event,) = events(resident.get(ALL_URL))[1].values()
+
+    assert event.decoded("DTSTAMP") > timezone.now() - datetime.timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("url", [ALL_URL, "/dialoger/kalender/umea.ics", "/dialoger/kalender/vindeln.ics"])
+def test_a_conditional_request_gets_304_until_a_dialogue_changes(resident, kommuner, url):
+    dialogue = make_dialogue(municipality=kommuner["umea"])
+    first = resident.get(url)
+    assert first["ETag"]
+
+    not_modified = resident.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+    if "Last-Modified" in first:
+        assert resident.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+    dialogue.title = "Flyttad till torget"
+    dialogue.save()
+    changed = resident.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == (200 if url != "/dialoger/kalender/vindeln.ics" else 304)
+
+
+@override_settings(PAGE_CACHE_SECONDS=300)
+def test_304_from_the_page_cache_too(resident, kommuner):
+    make_dialogue(municipality=kommuner["umea"])
+    first = resident.get(ALL_URL)
+    again = resident.get(ALL_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_uids_do_not_depend_on_the_host_the_feed_was_fetched_from(resident, kommuner):
+    dialogue = make_dialogue(municipality=kommuner["umea"])
+
+    seen = [set(events(resident.get(ALL_URL, HTTP_HOST=host))[1]) for host in ("testserver", "localhost")]
+
+    assert seen[0] == seen[1] == {f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"}
+    assert "testserver" not in settings.CALENDAR_UID_DOMAIN
 
 
 def test_user_text_is_escaped_by_the_library(resident, kommuner):
@@ -141,8 +218,8 @@ def test_user_text_is_escaped_by_the_library(resident, kommuner):
 
     _, by_uid = events(resident.get(ALL_URL))
 
-    assert set(by_uid) == {f"dialogue-{dialogue.pk}@testserver"}
-    event = by_uid[f"dialogue-{dialogue.pk}@testserver"]
+    assert set(by_uid) == {f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"}
+    event = by_uid[f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"]
     assert str(event["SUMMARY"]) == nasty
     assert str(event["LOCATION"]) == "Torget, norra; sidan, Umeå kommun"
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0004_accessibility_feedback'),
+        ('portal', '0005_contacts'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0003_unsafe_place_position_confirmed'),
+        ('surveys', '0004_dialogue_updated_at_for_calendar'),
     ]
 
     operations = [
