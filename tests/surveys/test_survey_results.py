@@ -204,8 +204,9 @@ def big_published_survey(questions_per_kind, respondents):
     return survey
 
 
-# survey with its response count, kommuner, sections, questions, choices, counts per cell, respondents per question
-RESULTS_PAGE_QUERIES = 7
+# survey with its response count, kommuner, sections, questions, choices, counts per cell, respondents per question,
+# and the kommun's other surveys with public results (for questions repeated over the years)
+RESULTS_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize(("size", "respondents"), [(1, 6), (10, 200)], ids=["5 questions", "50 questions"])
@@ -223,7 +224,7 @@ def render_link(survey):
     return render_to_string("surveys/includes/_survey_link.html", {"survey": survey})
 
 
-def test_the_survey_link_goes_to_results_if_public_else_to_the_form_if_open_else_nowhere():
+def test_the_survey_link_goes_to_results_if_public_else_to_the_survey_page_which_says_when():
     today = timezone.localdate()
     published = make_closed_survey(title="Enkät 2024", results_published=True)
     open_survey = make_survey(title="Enkät 2026")
@@ -234,6 +235,7 @@ def test_the_survey_link_goes_to_results_if_public_else_to_the_form_if_open_else
 
     assert f'href="{url_of(published)}"' in render_link(published)
     assert f'href="{open_survey.get_absolute_url()}"' in render_link(open_survey)
+    # The survey's own page says when it opens, or when its results come (test_survey_closed.py).
     for survey in (closed, upcoming):
         html = render_link(survey)
-        assert "href" not in html and survey.title in html
+        assert f'href="{survey.get_absolute_url()}"' in html and survey.title in html
