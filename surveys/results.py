@@ -315,7 +315,9 @@ def question_series(*, survey, sections):
         rows = [
             SeriesRow(
                 label=label,
-                cells=[next((row for row in column.result.rows if row.label == label), None) for column in year_columns],
+                cells=[
+                    next((row for row in column.result.rows if row.label == label), None) for column in year_columns
+                ],
             )
             for label in labels
         ]

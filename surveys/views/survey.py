@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from portal.models import Municipality
 from surveys import results
 from surveys.forms.survey import SurveyAnswerForm
-from portal.models import Municipality
 from surveys.models import Survey
 from surveys.services import response_submit
 
