@@ -48,6 +48,7 @@ QUERY_PARAMETERS = {
     "accessibility_statement": (),
     "accessibility_feedback": ("sida",),  # the address of the page the visitor came from
     "accessibility_feedback_thanks": (),
+    "survey_list": ("kommun",),
     "survey_answer": (),
     "survey_thanks": (),
     "survey_results": (),
