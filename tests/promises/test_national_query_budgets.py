@@ -155,7 +155,8 @@ PAGES = {
     "search_activities": (4, lambda n: with_query("/sok/", q="trafik")),
     "search_follow_ups": (4, lambda n: with_query("/sok/", q="uppföljning")),
     "search_reports": (4, lambda n: with_query("/sok/", q="rapport")),
-    "search_dialogues": (4, lambda n: with_query("/sok/", q="trygghet")),
+    # Past dialogues come after everything else, so only the filter gives a page of dialogues alone.
+    "search_dialogues": (4, lambda n: with_query("/sok/", q="trygghet", typ="dialoger")),
     # Promises only: an unfiltered page 2 of "trafik" would hold dialogues as well as activities on one nation, and
     # not on the other.
     "search_page_2": (4, lambda n: with_query("/sok/", q="trafik", typ="loften", sida=2)),
