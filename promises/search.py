@@ -10,8 +10,10 @@ The backend is chosen in one place, `_backend()`, by the database in use:
 - SQLite (the embedded development database): every word must occur in one of the fields (icontains), title hits
   first; the excerpt is a window of text around the first hit, cut in Python.
 
-Both return the same `SearchResult`s, ordered best first and then newest first, through `search()`, which the
-paginator slices: only the page's rows are fetched and excerpted, whatever the number of hits.
+Both return the same `SearchResult`s through `search()`, which the paginator slices: only the page's rows are
+fetched and excerpted, whatever the number of hits. Dialogues that have taken place come after everything else
+(promises, follow-ups, dialogues still to come): an invitation from 2016 is history, and a resident searching
+"trygghet" first wants what is promised. Within each of those two tiers hits are ordered best first, then newest.
 
 Only published content is searched: periods that are published; activities of published periods; follow-ups that
 are published and whose period is too, and the focus area and activity reports of those follow-ups; published
@@ -31,6 +33,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection, models
 from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +89,8 @@ class SearchResult:
     year: int | None  # the follow-up's year
     date: datetime.datetime | None  # a dialogue's start
     is_example: bool
+    place: str = ""  # a dialogue's place: with the date it tells apart dialogues of the same title
+    past: bool = False  # a dialogue that has taken place
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,12 @@ class _Source:
     def document(self):
         """What the PostgreSQL backend matches and ranks: the stored column where there is one."""
         return StoredDocument() if self.stored_document else self.vector()
+
+    def tier(self, now):
+        """0 for what is current or to come, 1 for dialogues that have taken place: ordered before the rank."""
+        if self.kind == Kind.DIALOGUE:
+            return Case(When(starts_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return Value(0, output_field=IntegerField())
 
 
 class StoredDocument(Expression):
@@ -261,6 +272,7 @@ class SearchResults:
 
     def __init__(self, backend, sources, municipality):
         self._backend = backend
+        now = timezone.now()
         matches, rows = [], []
         for source in sources:
             matching = backend.matching(source)
@@ -275,13 +287,16 @@ class SearchResults:
                 hit_id=F("pk"),
                 hit_rank=backend.rank(source),
                 hit_year=source.sort_year,
+                hit_tier=source.tier(now),
             )
-            rows.append(ranked.values_list("hit_kind", "hit_id", "hit_rank", "hit_year"))
+            rows.append(ranked.values_list("hit_kind", "hit_id", "hit_rank", "hit_year", "hit_tier"))
         self._rows = self._matches = None
         if rows:
             # Counting needs no rank: the matches alone come straight from the indexes.
             self._matches = matches[0].union(*matches[1:], all=True)
-            self._rows = rows[0].union(*rows[1:], all=True).order_by("-hit_rank", "-hit_year", "hit_kind", "-hit_id")
+            self._rows = (
+                rows[0].union(*rows[1:], all=True).order_by("hit_tier", "-hit_rank", "-hit_year", "hit_kind", "-hit_id")
+            )
 
     def count(self):
         return 0 if self._matches is None else self._matches.count()
@@ -298,7 +313,7 @@ class SearchResults:
             return []
         rows = list(self._rows[index])
         by_kind = {}
-        for kind, pk, _rank, _year in rows:
+        for kind, pk, *_order in rows:
             by_kind.setdefault(kind, []).append(pk)
         results = {}
         for kind, pks in by_kind.items():
@@ -306,7 +321,7 @@ class SearchResults:
             objects = self._backend.with_excerpts(source, source.public().select_related(*source.related))
             for obj in objects.filter(pk__in=pks):
                 results[kind, obj.pk] = _result(source, obj, self._backend)
-        return [results[kind, pk] for kind, pk, _rank, _year in rows if (kind, pk) in results]
+        return [results[kind, pk] for kind, pk, *_order in rows if (kind, pk) in results]
 
 
 class _PostgresBackend:
@@ -438,7 +453,7 @@ def _window(text, words):
 
 def _result(source, obj, backend):
     kind = source.kind
-    period, year, date, is_example = None, None, None, False
+    period, year, date, is_example, place, past = None, None, None, False, "", False
     if kind == Kind.PERIOD:
         period, municipality = obj, obj.municipality
         url, plain_title = obj.get_absolute_url(), str(obj.display_title)
@@ -463,7 +478,8 @@ def _result(source, obj, backend):
         url = f"{follow_up.get_absolute_url()}#focus-area-{obj.focus_area_id}"
         plain_title = obj.focus_area.title
     else:
-        municipality, date = obj.municipality, obj.starts_at
+        municipality, date, place = obj.municipality, obj.starts_at, obj.place
+        past = obj.starts_at < timezone.now()
         url, plain_title = obj.get_absolute_url(), obj.title
     title, title_lang = _title(source, obj, plain_title, backend)
     return SearchResult(
@@ -479,6 +495,8 @@ def _result(source, obj, backend):
         year=year,
         date=date,
         is_example=is_example,
+        place=place,
+        past=past,
     )
 
 

@@ -28,6 +28,7 @@ STATIC_PAGES = [
     "open_data",
     "feed_list",
     "dialogue_list",
+    "survey_list",
     "unsafe_place_list",
     "about",
     "easy_read",

@@ -13,7 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal.charts import Bar, BarChart
-from surveys.models import Answer, Question, SurveySection, TimeOfDay
+from surveys.models import Answer, Question, Survey, SurveySection, TimeOfDay
+from surveys.models.survey import question_key
 
 
 def suppress_counts(counts, *, threshold, total=None):
@@ -244,3 +245,81 @@ def survey_results(*, survey):
         if results:
             sections.append((section, results))
     return sections
+
+
+@dataclass
+class SeriesColumn:
+    survey: object
+    result: QuestionResult
+
+    @property
+    def label(self):
+        return str(self.survey.closes_on.year)
+
+
+@dataclass
+class SeriesRow:
+    label: str
+    cells: list  # per column: the ResultRow, or None where that year's survey had no such answer
+
+
+@dataclass
+class QuestionSeries:
+    """One question asked in the same words in several years' surveys of the same kommun, side by side."""
+
+    columns: list
+    rows: list
+
+
+def question_series(*, survey, sections):
+    """Per question of this survey (by pk) its QuestionSeries, where other surveys with public results for one of
+    the same kommuner asked it in the same words (surveys.models.survey.question_key).
+
+    Each year's numbers are that survey's own published results (survey_results), so its small-count suppression
+    holds column by column; a survey with fewer respondents than its threshold contributes nothing. Two queries to
+    find the repeats, then survey_results' queries for each survey that repeats a question.
+    """
+    shown = {question_key(result.question): result for _section, results in sections for result in results}
+    if not shown:
+        return {}
+    others = {
+        other.pk: other
+        for other in Survey.objects.with_published_results()
+        .filter(municipalities__in=survey.municipalities.all())
+        .exclude(pk=survey.pk)
+        .annotate(respondents=Count("responses", distinct=True))
+        .distinct()
+        if other.respondents >= other.min_cell_size
+    }
+    repeating = {
+        question.survey_id
+        for question in Question.objects.filter(survey_id__in=others).only("survey_id", "kind", "text")
+        if question_key(question) in shown
+    }
+    columns = {key: [SeriesColumn(survey=survey, result=result)] for key, result in shown.items()}
+    for other_pk in repeating:
+        other = others[other_pk]
+        for _section, results in survey_results(survey=other):
+            for result in results:
+                key = question_key(result.question)
+                if key in columns:
+                    columns[key].append(SeriesColumn(survey=other, result=result))
+    series = {}
+    for key, year_columns in columns.items():
+        if len(year_columns) < 2:
+            continue
+        year_columns.sort(key=lambda column: (column.survey.closes_on, column.survey.pk))
+        labels = []
+        for column in year_columns:
+            labels += [row.label for row in column.result.rows if row.label not in labels]
+        rows = [
+            SeriesRow(
+                label=label,
+                cells=[
+                    next((row for row in column.result.rows if row.label == label), None) for column in year_columns
+                ],
+            )
+            for label in labels
+        ]
+        series[shown[key].question.pk] = QuestionSeries(columns=year_columns, rows=rows)
+    return series

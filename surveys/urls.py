@@ -5,11 +5,12 @@ from django.urls import path
 from portal.page_cache import public_page
 from surveys.views import dialogues, survey, unsafe_places
 
-# Safety surveys: answering and published results.
+# Safety surveys: the list per kommun, answering and published results.
 # The unsafe place list's filters (surveys/forms/unsafe_places.py UnsafePlaceFilterForm) and its page number.
 UNSAFE_PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
 
 survey_patterns = [
+    path("enkater/", public_page(survey.survey_list, query=("kommun",)), name="survey_list"),
     path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
     path("enkater/<slug:slug>/tack/", survey.survey_thanks, name="survey_thanks"),
     path("enkater/<slug:slug>/resultat/", public_page(survey.survey_results), name="survey_results"),

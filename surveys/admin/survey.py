@@ -82,6 +82,7 @@ class SurveyAdminForm(forms.ModelForm):
             "opens_on",
             "closes_on",
             "results_published",
+            "results_expected_on",
             "min_cell_size",
         ]
 
@@ -134,7 +135,7 @@ class SurveyAdmin(ScopedAdmin):
         (
             gettext_lazy("Resultat"),
             {
-                "fields": ["results_published", "min_cell_size", "counts", "created_at"],
+                "fields": ["results_expected_on", "results_published", "min_cell_size", "counts", "created_at"],
                 "description": gettext_lazy(
                     "Antalen här är bara för samordnare och syns medan enkäten är öppen. Allmänheten ser resultaten "
                     "först när enkäten har stängt och de är publicerade, och då utan små antal."

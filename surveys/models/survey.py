@@ -13,6 +13,10 @@ class SurveyQuerySet(models.QuerySet):
     def open_on(self, date):
         return self.filter(opens_on__lte=date, closes_on__gte=date)
 
+    def awaiting_results(self, date):
+        """Closed on or before `date`, results not public yet."""
+        return self.filter(closes_on__lt=date).exclude(results_published=True)
+
     def with_published_results(self):
         # Never while a survey is open: live counts would let anyone watch answers arrive.
         return self.filter(results_published=True, closes_on__lt=timezone.localdate())
@@ -40,6 +44,18 @@ class Survey(models.Model):
         default=False,
         help_text=_("Resultaten visas för allmänheten först när enkäten har stängt."),
     )
+    # Residents who answered ask when they will see what came of it; the thank-you page, the closed survey and
+    # the list of surveys give this date until the results are published.
+    results_expected_on = models.DateField(
+        _("resultaten publiceras"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dagen ni räknar med att publicera resultaten, tidigast dagen efter att enkäten stänger. Datumet visas "
+            "för dem som svarar och på enkätens sida tills resultaten är publicerade. Lämna tomt om det inte är "
+            "bestämt."
+        ),
+    )
     min_cell_size = models.PositiveSmallIntegerField(
         _("minsta antal svar som visas"),
         default=settings.SURVEY_MIN_CELL_SIZE,
@@ -58,6 +74,12 @@ class Survey(models.Model):
                 condition=Q(closes_on__gte=models.F("opens_on")),
                 name="survey_closes_after_it_opens",
                 violation_error_message=_("Enkäten kan inte stänga innan den öppnar."),
+            ),
+            models.CheckConstraint(
+                # Results are never shown while a survey is open (SurveyQuerySet.with_published_results).
+                condition=Q(results_expected_on__isnull=True) | Q(results_expected_on__gt=models.F("closes_on")),
+                name="survey_results_expected_after_closing",
+                violation_error_message=_("Resultaten kan publiceras tidigast dagen efter att enkäten stänger."),
             ),
             models.CheckConstraint(
                 condition=Q(min_cell_size__gte=1),
@@ -80,6 +102,20 @@ class Survey(models.Model):
         """The same rule as SurveyQuerySet.with_published_results(), for one survey already in hand."""
         today = today or timezone.localdate()
         return self.results_published and self.closes_on < today
+
+    def results_overdue(self, today=None):
+        """The announced date has passed and the results are still not public: say so rather than repeat it."""
+        today = today or timezone.localdate()
+        return self.results_expected_on is not None and self.results_expected_on < today
+
+
+def question_key(question):
+    """What makes a question "the same" in a later year's survey: its kind and its wording (case and spaces aside).
+
+    Coordinators repeat a survey by asking the same question in the same words; the results page then shows the
+    years side by side (surveys/results.py question_series).
+    """
+    return question.kind, " ".join(question.text.split()).casefold()
 
 
 class SurveySection(models.Model):
@@ -121,7 +157,14 @@ class Question(models.Model):
         related_name="questions",
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    text = models.CharField(_("fråga"), max_length=500)
+    text = models.CharField(
+        _("fråga"),
+        max_length=500,
+        help_text=_(
+            "Ställ ni samma fråga med samma ord som i en tidigare enkät för kommunen, visas svaren från åren sida vid "
+            "sida i resultaten."
+        ),
+    )
     help_text = models.CharField(_("hjälptext"), max_length=500, blank=True)
     required = models.BooleanField(_("obligatorisk"), default=False)
     scale_min_label = models.CharField(_("etikett för 1"), max_length=60, blank=True)

@@ -5,6 +5,8 @@ the promises side (promises depends on surveys, never the other way round), so i
 reverse accessors, and the promises models are reached through them instead of imported or named.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -22,6 +24,9 @@ from surveys.forms.dialogues import SuggestionForm
 from surveys.models import Dialogue
 
 PAST_PER_PAGE = 20
+# Feedback is written in the weeks after a dialogue; after this long without any, the page stops saying that it is
+# on its way and says plainly that none was published.
+FEEDBACK_PENDING_DAYS = 180
 # Nobody writes more than a handful of suggestions in ten minutes; a script does.
 SUGGESTION_RATE = "5/10m"
 
@@ -75,7 +80,8 @@ def dialogue_detail(request, pk):
         ),
         pk=pk,
     )
-    has_taken_place = dialogue.starts_at < timezone.now()
+    now = timezone.now()
+    has_taken_place = dialogue.starts_at < now
     return render(
         request,
         "surveys/dialogue_detail.html",
@@ -84,6 +90,7 @@ def dialogue_detail(request, pk):
             "municipality": dialogue.municipality,
             "has_taken_place": has_taken_place,
             "has_feedback": bool(dialogue.heard or dialogue.not_taken_up or dialogue.public_activities),
+            "feedback_overdue": dialogue.starts_at < now - datetime.timedelta(days=FEEDBACK_PENDING_DAYS),
         },
     )
 

@@ -1,9 +1,13 @@
-"""Safety surveys: answering one, the thank-you page and the published results. URLs in surveys/urls.py."""
+"""Safety surveys: the list per kommun, answering one, the thank-you page and the published results.
 
+URLs in surveys/urls.py.
+"""
+
+import datetime
 import uuid
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -11,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from portal.models import Municipality
 from surveys import results
 from surveys.forms.survey import SurveyAnswerForm
 from surveys.models import Survey
@@ -19,6 +24,56 @@ from surveys.services import response_submit
 # Posts per address and hour. A school class or a library answering together shares one address, so this is
 # generous; it is there to stop floods, and the honeypot stops the simple bots. Counted in the cache only.
 ANSWER_RATE = "20/h"
+
+
+# A closed survey whose results never came is listed as awaiting them for this long, then only on its own page.
+AWAITING_DAYS = 365
+
+
+@require_GET
+def survey_list(request):
+    """/enkater/: per kommun, the surveys open now, those awaiting their results, and the published results."""
+    today = timezone.localdate()
+    municipalities = list(Municipality.objects.order_by("name"))
+    kommun = request.GET.get("kommun", "")
+    # An unknown kommun in the address (an old link, a typo) lists every kommun, and the page says so.
+    selected = next((m for m in municipalities if m.slug == kommun), None)
+    surveys = (
+        Survey.objects.filter(
+            Q(opens_on__lte=today, closes_on__gte=today)
+            | Q(closes_on__lt=today, closes_on__gte=today - datetime.timedelta(days=AWAITING_DAYS))
+            | Q(results_published=True, closes_on__lt=today)
+        )
+        .prefetch_related("municipalities")
+        .order_by("-closes_on", "title")
+    )
+    if selected is not None:
+        surveys = surveys.for_municipality(selected)
+    groups = {}
+    for survey in surveys:
+        for municipality in survey.municipalities.all():
+            if selected is None or municipality == selected:
+                groups.setdefault(municipality, []).append(survey)
+    listed = [
+        {
+            "municipality": municipality,
+            "open": [s for s in groups[municipality] if s.is_open(today)],
+            "awaiting": [s for s in groups[municipality] if s.closes_on < today and not s.has_public_results(today)],
+            "published": [s for s in groups[municipality] if s.has_public_results(today)],
+        }
+        for municipality in sorted(groups, key=lambda m: m.name)
+    ]
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "municipalities": municipalities,
+            "selected": selected,
+            "unknown_kommun": bool(kommun and selected is None),
+            "groups": listed,
+            "today": today,
+        },
+    )
 
 
 def _single_municipality(survey):
@@ -43,7 +98,12 @@ def survey_answer(request, slug):
         return render(
             request,
             "surveys/survey_closed.html",
-            {"survey": survey, "municipality": _single_municipality(survey), "upcoming": survey.opens_on > today},
+            {
+                "survey": survey,
+                "municipality": _single_municipality(survey),
+                "upcoming": survey.opens_on > today,
+                "today": today,
+            },
             status=status,
         )
 
@@ -82,31 +142,52 @@ def survey_thanks(request, slug):
     return render(
         request,
         "surveys/survey_thanks.html",
-        {"survey": survey, "municipality": _single_municipality(survey), "municipalities": survey.municipalities.all()},
+        {
+            "survey": survey,
+            "municipality": _single_municipality(survey),
+            "municipalities": survey.municipalities.all(),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @require_GET
 def survey_results(request, slug):
     # Only after closing and once published: while a survey is open nobody sees live counts.
-    survey = get_object_or_404(
+    survey = (
         Survey.objects.with_published_results()
         .annotate(respondents=Count("responses"))
-        .prefetch_related("municipalities"),
-        slug=slug,
+        .prefetch_related("municipalities")
+        .filter(slug=slug)
+        .first()
     )
+    if survey is None:
+        # Not (yet) public: a resident who kept the address learns when the results come, with the 404 status
+        # that tells search engines and link checkers there is nothing to index here yet.
+        survey = get_object_or_404(Survey.objects.prefetch_related("municipalities"), slug=slug)
+        return render(
+            request,
+            "surveys/survey_results_pending.html",
+            {"survey": survey, "municipality": _single_municipality(survey), "today": timezone.localdate()},
+            status=404,
+        )
     respondents = survey.respondents
     if respondents >= survey.min_cell_size:
         sections = results.survey_results(survey=survey)
+        series = results.question_series(survey=survey, sections=sections)
     else:
-        sections, respondents = [], None
+        sections, respondents, series = [], None, {}
     return render(
         request,
         "surveys/survey_results.html",
         {
             "survey": survey,
             "municipality": _single_municipality(survey),
-            "sections": sections,
+            "sections": [
+                (section, [(result, series.get(result.question.pk)) for result in section_results])
+                for section, section_results in sections
+            ],
             "respondents": respondents,
+            "has_series": bool(series),
         },
     )

@@ -20,6 +20,7 @@ _axe = Axe()
 
 PATHS = [
     "/sok/?q=trafik",  # hits of every kind, example follow-ups among them
+    "/sok/?q=trygghet",  # promises first, then the 2016 dialogues of one title, told apart by place and date
     "/sok/",  # the empty form with help
     "/en/sok/?q=trafik",
     "/en/sok/",

@@ -51,6 +51,20 @@ def surveys(site):
             yield {"question": rare, "choice": rare.choices.first()}
 
     make_responses(closed, 40, answers)
+    # The same questions a year earlier: the results page shows them side by side as indicators.
+    earlier, earlier_questions = make_survey_with_every_kind(
+        municipalities=[vindeln], slug="forra-aret", title="Enkät 2024"
+    )
+    earlier.opens_on, earlier.closes_on = today - datetime.timedelta(days=425), today - datetime.timedelta(days=395)
+    earlier.results_published = True
+    earlier.save()
+    earlier_single = list(earlier_questions["single"].choices.all())
+    make_responses(earlier, 30, lambda i: [{"question": earlier_questions["single"], "choice": earlier_single[i % 2]}])
+    # Closed, results promised for a date: the closed page, the list and the results address say when.
+    waiting, _questions = make_survey_with_every_kind(municipalities=[umea], slug="vantar", title="Enkät i Umeå")
+    waiting.opens_on, waiting.closes_on = today - datetime.timedelta(days=40), today - datetime.timedelta(days=10)
+    waiting.results_expected_on = today + datetime.timedelta(days=20)
+    waiting.save()
     return {"open": open_survey, "closed": closed}
 
 
@@ -59,6 +73,12 @@ PAGES = {
     "thanks": ("/enkater/oppen/tack/", 200),
     "results": ("/enkater/stangd/resultat/", 200),
     "closed": ("/enkater/stangd/", 200),
+    "list": ("/enkater/", 200),
+    "list_for_a_kommun": ("/enkater/?kommun=umea", 200),
+    "list_in_english": ("/en/enkater/", 200),
+    "closed_awaiting_results": ("/enkater/vantar/", 200),
+    "results_not_yet_published": ("/enkater/vantar/resultat/", 404),
+    "results_while_open": ("/enkater/oppen/resultat/", 404),
 }
 
 

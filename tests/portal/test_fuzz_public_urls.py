@@ -50,6 +50,7 @@ QUERY_PARAMETERS = {
     "accessibility_feedback": ("sida",),  # the address of the page the visitor came from
     "accessibility_feedback_thanks": (),
     "find_municipality": ("namn",),
+    "survey_list": ("kommun",),
     "survey_answer": (),
     "survey_thanks": (),
     "survey_results": (),

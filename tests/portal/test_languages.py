@@ -43,6 +43,7 @@ PAGES = [
     ("/dialoger/{dialogue}/", "You said – we did"),
     ("/umea/synpunkt/", "What do you think could be done to make people safer in Umeå kommun?"),
     ("/umea/synpunkt/tack/", "Thank you for your suggestion"),
+    ("/enkater/", "Safety surveys you can answer now"),
     ("/enkater/exempel-trygghetsundersokning-vindeln/", "Send your answers"),
     ("/sok/?q=trafik", "Search"),
     ("/teman/", "Themes in the citizen promises"),

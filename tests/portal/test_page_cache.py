@@ -46,6 +46,8 @@ CACHED_PAGES = [
     "/platser/",
     "/platser/?kommun=vindeln",
     "/dialoger/",
+    "/enkater/",
+    "/enkater/?kommun=vindeln",
     "/dialoger/kalender.ics",
     "/dialoger/kalender/vindeln.ics",
     "/om/",

@@ -159,7 +159,8 @@ PAGES = {
     "search_activities": (4, lambda n: with_query("/sok/", q="trafik")),
     "search_follow_ups": (4, lambda n: with_query("/sok/", q="uppföljning")),
     "search_reports": (4, lambda n: with_query("/sok/", q="rapport")),
-    "search_dialogues": (4, lambda n: with_query("/sok/", q="trygghet")),
+    # Past dialogues come after everything else, so only the filter gives a page of dialogues alone.
+    "search_dialogues": (4, lambda n: with_query("/sok/", q="trygghet", typ="dialoger")),
     # Promises only: an unfiltered page 2 of "trafik" would hold dialogues as well as activities on one nation, and
     # not on the other.
     "search_page_2": (4, lambda n: with_query("/sok/", q="trafik", typ="loften", sida=2)),
@@ -203,7 +204,11 @@ PAGES = {
         lambda n: f"/oppna-data/{n.municipality.slug}/{n.period.start_year}-{n.period.end_year}.json",
     ),
     "dcat_catalogue": (1, lambda n: "/oppna-data/katalog.rdf"),
-    "survey_results": (7, lambda n: n.survey.get_absolute_url() + "resultat/"),
+    # …and one for the kommun's other surveys with public results (questions repeated over the years).
+    "survey_results": (8, lambda n: n.survey.get_absolute_url() + "resultat/"),
+    # Kommuner for the filter, the surveys, their kommuner.
+    "survey_list": (3, lambda n: "/enkater/"),
+    "survey_list_kommun": (3, lambda n: with_query("/enkater/", kommun=n.municipality.slug)),
     "survey_answer": (5, lambda n: n.open_survey.get_absolute_url()),
     # The number of matching places, the page's places with their kommun, their activities, the map's rows and
     # the kommuner for the filter; a chosen kommun adds its lookup.

@@ -264,3 +264,23 @@ def test_admin_unsafe_place_choices_say_when_a_place_is_not_shown(admin_client_f
     form = admin_client_for.get(activity_change_url(activity)).context["adminform"].form
 
     assert "visas inte" in form.fields["addresses_places"].label_from_instance(pending)
+
+
+def test_a_survey_without_public_results_links_to_its_page_which_says_when_they_come(resident, umea, period):
+    today = timezone.localdate()
+    expected = today + datetime.timedelta(days=30)
+    survey = make_survey(
+        [umea],
+        title="Trygghetsundersökningen 2026",
+        opens_on=today - datetime.timedelta(days=40),
+        closes_on=today - datetime.timedelta(days=10),
+        results_expected_on=expected,
+    )
+    period.surveys.add(survey)
+
+    section = evidence_section(page(resident, period))
+
+    assert f'href="{survey.get_absolute_url()}"' in section
+    assert "resultaten publiceras" in section
+    closed_page = resident.get(survey.get_absolute_url()).content.decode()
+    assert "Resultaten publiceras" in closed_page

@@ -97,6 +97,7 @@ def test_sitemap_lists_published_pages_in_both_languages(resident, content):
         "/",
         "/flode/",
         "/dialoger/",
+        "/enkater/",
         "/platser/",
         "/tillganglighet/",
         "/om/",

@@ -73,7 +73,7 @@ def test_upcoming_dialogue_has_no_feedback_section_yet_but_links_the_calendar(re
     assert reverse("dialogue_calendar_municipality", kwargs={"municipality_slug": "umea"}) in content
 
 
-def test_past_dialogue_without_feedback_says_it_is_not_published_yet(resident, umea):
+def test_shortly_after_a_dialogue_without_feedback_it_says_it_is_not_published_yet(resident, umea):
     dialogue = make_dialogue(municipality=umea, starts_at=in_days(-7))
 
     content = resident.get(dialogue.get_absolute_url()).content.decode()
@@ -176,3 +176,52 @@ def test_dialogue_page_query_count_does_not_grow_with_data(resident, django_asse
         response = resident.get(dialogue.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("#activity-") == 3 * size
+
+
+def test_a_past_dialogue_says_it_took_place_and_quotes_the_invitation(resident, umea):
+    dialogue = make_dialogue(
+        municipality=umea,
+        title="Medborgardialog om trygghet",
+        starts_at=stockholm(2016, 2, 27, 12),
+        ends_at=stockholm(2016, 2, 27, 15),
+        place="Coop Forum",
+        description="Ta chansen att komma och berätta hur du upplever tryggheten i Umeå kommun.",
+    )
+
+    content = resident.get(dialogue.get_absolute_url()).content.decode()
+
+    assert "<strong>Dialogen hölls</strong>" in content
+    assert "lördag 27 februari 2016, kl. 12.00" in content
+    invitation = content[content.index('<figure class="dialogue-invitation">') : content.index("</figure>")]
+    assert "<figcaption>Så löd inbjudan före tillfället:</figcaption>" in invitation
+    assert "<blockquote" in invitation
+    assert "Ta chansen att komma" in invitation
+    # Nowhere else on the page does the invitation read as current.
+    assert content.count("Ta chansen att komma") == 1
+
+
+def test_a_past_safety_walk_says_the_walk_took_place(resident, umea):
+    dialogue = make_dialogue(municipality=umea, kind=Dialogue.Kind.SAFETY_WALK, starts_at=in_days(-3))
+
+    content = resident.get(dialogue.get_absolute_url()).content.decode()
+
+    assert "<strong>Trygghetsvandringen hölls</strong>" in content
+
+
+def test_an_upcoming_dialogue_shows_its_invitation_as_the_description(resident, umea):
+    dialogue = make_dialogue(municipality=umea, starts_at=in_days(7), description="Ta chansen att komma!")
+
+    content = resident.get(dialogue.get_absolute_url()).content.decode()
+
+    assert '<div class="dialogue-description">' in content
+    assert "dialogue-invitation" not in content
+    assert "hölls" not in content
+
+
+def test_long_after_a_dialogue_without_feedback_it_says_none_was_published(resident, umea):
+    dialogue = make_dialogue(municipality=umea, starts_at=stockholm(2016, 2, 27, 12))
+
+    content = resident.get(dialogue.get_absolute_url()).content.decode()
+
+    assert "Ingen återkoppling publicerades efter tillfället." in content
+    assert "Återkopplingen är inte publicerad ännu" not in content

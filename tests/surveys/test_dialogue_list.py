@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from surveys.models import Dialogue
 from tests.factories import make_municipality
-from tests.factories.dialogues import make_dialogue
+from tests.factories.dialogues import make_dialogue, stockholm
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,16 @@ def test_dialogue_list_query_count_does_not_grow_with_data(resident, django_asse
     with django_assert_num_queries(4):
         response = resident.get(URL, {"kommun": municipalities[0].slug})
     assert response.status_code == 200
+
+
+def test_past_dialogues_are_listed_as_held_and_upcoming_ones_are_not(resident):
+    municipality = make_municipality()
+    make_dialogue(municipality=municipality, title="Den gamla", starts_at=stockholm(2016, 2, 27, 12))
+    make_dialogue(municipality=municipality, title="Den nya", starts_at=timezone.now() + datetime.timedelta(days=9))
+
+    content = resident.get(reverse("dialogue_list")).content.decode()
+
+    past = content[content.index('id="tidigare"') :]
+    upcoming = content[content.index('id="kommande"') : content.index('id="tidigare"')]
+    assert "Den gamla" in past and "Hölls <time" in past
+    assert "Den nya" in upcoming and "Hölls" not in upcoming

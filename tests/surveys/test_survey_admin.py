@@ -177,6 +177,23 @@ def test_a_survey_cannot_close_before_it_opens(admin_client_for, surveys):
     assert "Enkäten kan inte stänga innan den öppnar." in response.content.decode()
 
 
+def test_the_results_date_is_set_in_the_admin_and_must_fall_after_closing(admin_client_for, surveys):
+    survey = surveys["vindeln"]
+    page = admin_client_for.get(admin_url(survey))
+    assert "Dagen ni räknar med att publicera resultaten" in page.content.decode()
+    data = admin_form_data(page)
+    data.update(opens_on="2030-03-01", closes_on="2030-03-31", results_expected_on="2030-03-31")
+
+    refused = admin_client_for.post(admin_url(survey), data)
+
+    assert refused.status_code == 200
+    assert "Resultaten kan publiceras tidigast dagen efter att enkäten stänger." in refused.content.decode()
+    data.update(results_expected_on="2030-05-15")
+    assert admin_client_for.post(admin_url(survey), data).status_code == 302
+    survey.refresh_from_db()
+    assert str(survey.results_expected_on) == "2030-05-15"
+
+
 def test_a_question_cannot_be_put_in_another_surveys_section(admin_client_for, surveys):
     question = surveys["questions"]["scale"]
     foreign = make_section(surveys["umea"], title="Främmande avsnitt")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from surveys.forms.survey import HONEYPOT_FIELD, TEXT_MAX_LENGTH, field_name
 from surveys.models import Answer, Question, Response, TimeOfDay
@@ -266,6 +267,52 @@ def test_a_survey_that_is_not_open_explains_why_and_refuses_answers(resident, su
     assert refused.status_code == 403
     assert "Dina svar har inte sparats." in refused.content.decode()
     assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("expected_in_days", "says"),
+    [
+        (10, "Resultaten publiceras {date}."),
+        (-3, "Resultaten skulle ha publicerats {date} men är inte publicerade ännu."),
+        (None, "Kommunen och polisen har inte bestämt när resultaten publiceras."),
+    ],
+    ids=["date ahead", "date passed", "no date"],
+)
+def test_a_closed_survey_says_when_its_results_come(resident, expected_in_days, says):
+    today = timezone.localdate()
+    expected = today + datetime.timedelta(days=expected_in_days) if expected_in_days is not None else None
+    survey = make_survey(
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today - datetime.timedelta(days=5),
+        results_expected_on=expected,
+    )
+
+    response = resident.get(url_of(survey))
+
+    assert response.status_code == 200
+    assert says.format(date=expected and date_format(expected, "j F Y")) in text_of(response)
+    assert 'href="/enkater/?kommun=' in response.content.decode()
+
+
+def test_a_closed_survey_with_public_results_links_to_them_and_gives_no_date(resident):
+    today = timezone.localdate()
+    survey = make_survey(
+        opens_on=today - datetime.timedelta(days=30),
+        closes_on=today - datetime.timedelta(days=5),
+        results_expected_on=today - datetime.timedelta(days=1),
+        results_published=True,
+    )
+
+    html = resident.get(url_of(survey)).content.decode()
+
+    assert reverse("survey_results", kwargs={"slug": survey.slug}) in html
+    assert "Resultaten skulle ha publicerats" not in html
+
+
+def text_of(response):
+    """The page's main text without tags, white space collapsed."""
+    main = response.content.decode().split("<main", 1)[1]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split()).replace(" .", ".")
 
 
 def test_a_survey_is_open_on_its_first_and_last_day(resident):

@@ -7,8 +7,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from surveys.models import Question, TimeOfDay
+from tests.factories import make_municipality
 from tests.factories.surveys import (
     choice_of,
     make_closed_survey,
@@ -159,7 +161,32 @@ def test_a_survey_answered_by_too_few_shows_no_results(resident):
 
 def test_no_results_while_the_survey_is_open_even_if_published(resident):
     survey = make_survey(results_published=True)
-    assert resident.get(url_of(survey)).status_code == 404
+    response = resident.get(url_of(survey))
+    assert response.status_code == 404
+    assert "<table" not in response.content.decode()
+
+
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_a_results_address_before_publication_explains_and_gives_the_date(resident, state):
+    today = timezone.localdate()
+    expected = today + datetime.timedelta(days=40)
+    make = make_survey if state == "open" else make_closed_survey
+    survey = make(results_expected_on=expected, title="Trygghetsenkät 2026")
+
+    response = resident.get(url_of(survey))
+
+    # 404 for search engines and link checkers: nothing to index yet. For the resident, a page that explains.
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Resultaten är inte publicerade ännu" in html
+    assert "Trygghetsenkät 2026" in html
+    assert f"Resultaten publiceras {date_format(expected, 'j F Y')}." in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+    if state == "open":
+        assert f'href="{survey.get_absolute_url()}"' in html
+        assert "Resultaten visas aldrig medan den är öppen" in html
+    else:
+        assert "Kommunen och polisen sammanställer svaren." in html
 
 
 def test_no_results_on_the_last_day_either(resident):
@@ -204,8 +231,9 @@ def big_published_survey(questions_per_kind, respondents):
     return survey
 
 
-# survey with its response count, kommuner, sections, questions, choices, counts per cell, respondents per question
-RESULTS_PAGE_QUERIES = 7
+# survey with its response count, kommuner, sections, questions, choices, counts per cell, respondents per question,
+# and the kommun's other surveys with public results (for questions repeated over the years)
+RESULTS_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize(("size", "respondents"), [(1, 6), (10, 200)], ids=["5 questions", "50 questions"])
@@ -223,7 +251,7 @@ def render_link(survey):
     return render_to_string("surveys/includes/_survey_link.html", {"survey": survey})
 
 
-def test_the_survey_link_goes_to_results_if_public_else_to_the_form_if_open_else_nowhere():
+def test_the_survey_link_goes_to_results_if_public_else_to_the_survey_page_which_says_when():
     today = timezone.localdate()
     published = make_closed_survey(title="Enkät 2024", results_published=True)
     open_survey = make_survey(title="Enkät 2026")
@@ -234,6 +262,95 @@ def test_the_survey_link_goes_to_results_if_public_else_to_the_form_if_open_else
 
     assert f'href="{url_of(published)}"' in render_link(published)
     assert f'href="{open_survey.get_absolute_url()}"' in render_link(open_survey)
+    # The survey's own page says when it opens, or when its results come (test_survey_closed.py).
     for survey in (closed, upcoming):
         html = render_link(survey)
-        assert "href" not in html and survey.title in html
+        assert f'href="{survey.get_absolute_url()}"' in html and survey.title in html
+
+
+# --- The same question over the years -------------------------------------------------------------------------
+
+QUESTION = "Hur trygg känner du dig ute en kväll?"
+
+
+def yearly_survey(municipality, year, trygg, otrygg, *, text=QUESTION, published=True, min_cell_size=5):
+    """A closed survey of `year` asking QUESTION, with `trygg` and `otrygg` answers."""
+    survey = make_survey(
+        municipalities=[municipality],
+        title=f"Trygghetsundersökning {year}",
+        opens_on=datetime.date(year, 3, 1),
+        closes_on=datetime.date(year, 3, 31),
+        results_published=published,
+        min_cell_size=min_cell_size,
+    )
+    question = make_question(survey, Question.Kind.SINGLE, text=text, choices=["Trygg", "Otrygg"])
+    make_question(survey, Question.Kind.SCALE, text=f"En fråga bara {year} ställde")
+    yes, no = choice_of(question, "Trygg"), choice_of(question, "Otrygg")
+    make_responses(survey, trygg + otrygg, lambda i: [{"question": question, "choice": yes if i < trygg else no}])
+    return survey
+
+
+def series_table(html):
+    start = html.index('class="table table-sm survey-table survey-series-table"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_a_repeated_question_shows_the_years_side_by_side_as_indicators(resident):
+    kommun = make_municipality()
+    old = yearly_survey(kommun, 2022, trygg=12, otrygg=8)
+    yearly_survey(kommun, 2023, trygg=8, otrygg=12, text="  hur trygg känner du dig ute en  KVÄLL?")
+    current = yearly_survey(kommun, 2024, trygg=15, otrygg=15)
+
+    html = resident.get(url_of(current)).content.decode()
+
+    table = series_table(html)
+    headers = re.findall(r'<th scope="col" class="survey-number">(.*?)</th>', table)
+    assert headers[0] == f'<a href="{url_of(old)}">2022</a>'
+    assert headers[1].endswith(">2023</a>")
+    assert headers[2] == "2024"  # this page's own year, not a link
+    trygg = re.search(r'<th scope="row">Trygg</th>(.*?)</tr>', table, re.S).group(1)
+    assert re.findall(r"(\d+)&nbsp;%", trygg) == ["60", "40", "50"]
+    assert "Indikatorer över åren." in html
+    assert "De visar inte vad medborgarlöftet har åstadkommit" in html
+    # Questions asked one year only have no series.
+    assert html.count("survey-series-table") == 1
+
+
+def test_the_years_keep_their_own_small_count_suppression(resident):
+    kommun = make_municipality()
+    yearly_survey(kommun, 2022, trygg=9, otrygg=2)  # 2 is below the threshold of 5
+    yearly_survey(kommun, 2023, trygg=3, otrygg=1)  # fewer respondents than the threshold: not shown at all
+    current = yearly_survey(kommun, 2024, trygg=10, otrygg=10)
+
+    table = series_table(resident.get(url_of(current)).content.decode())
+
+    assert ">2022</a>" in table and ">2023</a>" not in table
+    otrygg = re.search(r'<th scope="row">Otrygg</th>(.*?)</tr>', table, re.S).group(1)
+    assert "visas inte" in otrygg
+    assert ">2<" not in otrygg
+
+
+def test_unpublished_and_other_kommuns_surveys_are_not_in_the_series(resident):
+    kommun = make_municipality()
+    yearly_survey(kommun, 2022, trygg=10, otrygg=10, published=False)
+    yearly_survey(make_municipality(), 2023, trygg=10, otrygg=10)
+    current = yearly_survey(kommun, 2024, trygg=10, otrygg=10)
+
+    html = resident.get(url_of(current)).content.decode()
+
+    assert "survey-series-table" not in html
+    assert "Indikatorer över åren." not in html
+
+
+def test_the_series_costs_a_fixed_number_of_queries_per_repeating_survey(resident, django_assert_num_queries):
+    kommun = make_municipality()
+    for year in (2021, 2022, 2023):
+        yearly_survey(kommun, year, trygg=10, otrygg=10)
+    yearly_survey(kommun, 2020, trygg=10, otrygg=10, text="En annan fråga")  # repeats nothing: not read
+    current = yearly_survey(kommun, 2024, trygg=10, otrygg=10)
+
+    # the page's own, the repeated questions, and per repeating survey its sections, questions, choices and counts
+    with django_assert_num_queries(RESULTS_PAGE_QUERIES + 1 + 3 * 5):
+        response = resident.get(url_of(current))
+
+    assert response.content.decode().count("survey-series-table") == 1
