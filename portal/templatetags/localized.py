@@ -68,6 +68,12 @@ def canonical_url(context):
     return absolute_url(request, request.path + (f"?{urlencode(query)}" if query else ""))
 
 
+@register.simple_tag(takes_context=True)
+def absolute(context, path):
+    """{% absolute path %}: the path as an absolute address on the same root as rel=canonical."""
+    return absolute_url(context["request"], path)
+
+
 def absolute_url(request, path):
     """The path as an absolute address: from settings.SITE_URL when set, else from the request's scheme and host.
 

@@ -48,6 +48,11 @@ def test_the_configured_site_address_is_used_whatever_the_host(resident, content
     response = resident.get("/en/vindeln/", HTTP_HOST="localhost")
 
     assert canonical(response) == "https://medborgarloften.example.se/en/vindeln/"
+    # The language alternatives stand on the same root, or a search engine would see two sites.
+    html = response.content.decode()
+    assert 'hreflang="sv" href="https://medborgarloften.example.se/vindeln/"' in html
+    assert 'hreflang="en" href="https://medborgarloften.example.se/en/vindeln/"' in html
+    assert "http://localhost" not in html
 
 
 def test_a_page_that_does_not_exist_has_none(resident, content_and_example_survey):
