@@ -112,12 +112,14 @@ def test_the_map_of_places_renders_tiles_markers_and_popups_under_the_policy(sit
 def test_the_report_forms_position_picker_works_under_the_policy(site, watched, language):
     browser = watched(reduced_motion="reduce")
     page = browser.page
-    browser.goto(f"{site}{language}/platser/rapportera/")
+    # The map is open from the start, on the chosen kommun with its outline (a GeoJSON fetch the policy must allow).
+    browser.goto(f"{site}{language}/platser/rapportera/?kommun=vindeln")
 
-    page.locator(".place-pin button").click()
     page.wait_for_selector("#place-pin-map.leaflet-container")
+    page.locator("#place-pin-map svg path").wait_for()
     assert_tiles_loaded(page)
-    page.locator("#place-pin-map").click(position={"x": 120, "y": 90})
+    width = page.locator("#place-pin-map").bounding_box()["width"]
+    page.locator("#place-pin-map").click(position={"x": width / 2, "y": 190})  # inside Vindeln's outline
 
     expect(page.locator("#place-pin-map .leaflet-marker-icon")).to_have_count(1)
     assert page.locator("#id_latitude").input_value() != ""
