@@ -36,7 +36,7 @@ def test_about_page_links_to_the_easy_read_version_and_to_ways_of_taking_part(re
     assert f'<a href="{reverse("easy_read")}">Läs på lättläst svenska</a>' in content
     assert f'href="{reverse("dialogue_list")}"' in content
     assert f'href="{reverse("unsafe_place_report")}"' in content
-    assert f'href="{reverse("home")}#kommuner"' in content
+    assert f'href="{reverse("home")}#hitta-kommun"' in content  # the field to type the kommun's name
 
 
 def test_about_page_in_english_explains_the_swedish_terms_once(resident):

@@ -407,6 +407,8 @@ def test_dialogue_hits_of_the_same_title_show_place_kommun_and_when_they_were_he
     assert 'Hölls <time datetime="2016-02-27T12:00:00+01:00">27 februari 2016</time>' in content
     assert 'Hölls <time datetime="2016-03-12T12:00:00+01:00">12 mars 2016</time>' in content
     assert content.count("<span>Umeå</span>") == 2
+    # Their text is the invitation written before the day, and says so: it is not read as a current call.
+    assert content.count('<span class="search-excerpt-label">Ur inbjudan före tillfället:</span> <q>') == 2
 
 
 # --- SQLite fallback -------------------------------------------------------------------------------------------
