@@ -138,12 +138,19 @@ def _pdf_response(request, document):
     or failed): the last resort, as slow as WeasyPrint, never an error page for want of a stored file."""
     html = document.html()
     path = stored_pdf_path(document, html)
-    if path is None:
+    try:
+        if path is None:
+            raise FileNotFoundError(document.name)
+        # Read whole (a document is a few hundred kB) rather than streamed, so that the page cache can keep it too
+        # and repeated requests skip rendering the HTML whose hash names the stored file.
+        with default_storage.open(path, "rb") as stored:
+            pdf = stored.read()
+    except FileNotFoundError:
+        # Not made yet, or a change committed during this request had its old version deleted meanwhile.
         path, _made_now = stored_pdf(document, html=html, base_url=document_origin(request) + "/")
-    # Read whole (a document is a few hundred kB) rather than streamed, so that the page cache can keep it too and
-    # repeated requests skip rendering the HTML whose hash names the stored file.
-    with default_storage.open(path, "rb") as stored:
-        response = HttpResponse(stored.read(), content_type="application/pdf")
+        with default_storage.open(path, "rb") as stored:
+            pdf = stored.read()
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=f"{document.kind}-{document.name}.pdf"
     )

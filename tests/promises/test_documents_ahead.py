@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from promises import documents_ahead
 from promises.models import FollowUp, Publication
@@ -73,7 +74,10 @@ def test_publishing_a_follow_up_stores_its_pdf_and_visitors_get_it_without_weasy
 
     with mock.patch("weasyprint.HTML", side_effect=AssertionError("WeasyPrint was called")):
         response = resident.get(pdf_url(draft_2024))  # from testserver: the PDF prints SITE_URL all the same
+        with translation.override("en"):
+            english = resident.get(pdf_url(draft_2024))  # the English page's link: the same Swedish document
     assert response.status_code == 200
+    assert english.status_code == 200 and english.content == response.content
     with default_storage.open(path, "rb") as file:
         assert response.content == file.read()
     assert f"{SITE_URL.split('://')[1]}/vindeln/2023-2025/uppfoljning/2024" in Pdf(response).text
@@ -151,6 +155,14 @@ def test_command_removes_stored_pdfs_of_no_published_document(vasterbotten, weas
     call_command("render_documents", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert orphan not in stored("uppfoljning")
     assert len(stored("uppfoljning")) == 2
+
+
+def test_a_stored_pdf_deleted_during_the_request_is_made_again_not_a_500(resident, vasterbotten, weasyprint_fails):
+    weasyprint_fails.side_effect = lambda html, base_url: b"%PDF-1.7 made on request"
+    follow_up = FollowUp.objects.get(period=vasterbotten["periods"]["umea"], year=2023)
+    with mock.patch("promises.views.periods.stored_pdf_path", return_value="dokument/uppfoljning/gone.pdf"):
+        response = resident.get(pdf_url(follow_up))
+    assert response.status_code == 200 and response.content == b"%PDF-1.7 made on request"
 
 
 def test_command_refuses_without_site_url(settings, vasterbotten):
