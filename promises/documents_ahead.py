@@ -14,6 +14,7 @@ The visitor's request needs none of this to be right: it serves the stored PDF n
 renders, so a PDF of an older version is never served, and it makes a missing one itself as the last resort.
 """
 
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -88,7 +89,7 @@ def documents_render(*, municipality_ids=None, origin=None):
     origin = origin or document_origin()
     result = RenderResult()
     if origin is None:
-        logger.warning("SITE_URL is not set: PDFs are made on the first request, not ahead (docs/operations.md).")
+        _warn_once_without_site_url()
         return result
     current = set()
     for document in published_documents(municipality_ids=municipality_ids, origin=origin):
@@ -205,11 +206,20 @@ def wait_for_pending(timeout=None):
         _executor.submit(lambda: None).result(timeout=timeout)
 
 
+@functools.cache
+def _warn_once_without_site_url():
+    # Once per process: every change would say it again.
+    logger.warning("SITE_URL is not set: PDFs are made on the first request, not ahead (docs/operations.md).")
+
+
 def pages_changed(municipality_slugs):
     """The page cache's change hook (portal/invalidation.py), after commit: the kommuner whose public pages changed,
     or None when every page did (a migration, a theme): that sweep is left to `render_documents` (a deploy step and
     a cron job), not done inside a web process."""
     if municipality_slugs is None or settings.DOCUMENTS_RENDER_AHEAD == OFF:
+        return
+    if document_origin() is None:
+        _warn_once_without_site_url()
         return
     ids = set(Municipality.objects.filter(slug__in=municipality_slugs).values_list("pk", flat=True))
     documents_render_soon(ids)
