@@ -7,6 +7,8 @@ database (`manage.py load_content` first), and writes the table to docs/performa
 Makefile sets it), which the PDFs print.
 """
 
+import datetime
+import os
 import statistics
 import time
 from pathlib import Path
@@ -94,7 +96,9 @@ class Command(BaseCommand):
             SECTION_START,
             "## Printable PDFs (`make bench-documents`)",
             "",
-            f"Whole Django stack, test client, one process; repeated requests: median and worst of {repeats}.",
+            f"Measured {datetime.date.today()}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when it"
+            " ended (other work on the machine slows every figure alike). Whole Django stack, test client, one process;"
+            f" repeated requests: median and worst of {repeats}.",
             "Target (issue 17/4): no visitor waits for WeasyPrint. *Made on request*: nothing stored, the first",
             "request makes the PDF (as before PDFs were made ahead; still the last resort). *Made ahead*: the first",
             "request after publication, once the background job that publication starts has made the PDFs",
