@@ -26,10 +26,13 @@ install-test: $(VENV)/.installed-test
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# The official Västerbotten content, plus example follow-ups and an example survey, each labelled as an example.
+# The official Västerbotten content, plus example follow-ups and an example survey, each labelled as an example,
+# and their PDFs made before the first visitor asks (they print SITE_URL: the address `make run` serves).
+content run bench-documents: export SITE_URL ?= http://$(HOST):$(PORT)
 content: migrate
 	$(BIN)/python manage.py load_content --with-examples
 	$(BIN)/python manage.py load_example_survey
+	$(BIN)/python manage.py render_documents
 
 # Demo-only accounts with public passwords (README); the command refuses to run with DEBUG off.
 demo-accounts: content

@@ -18,6 +18,10 @@ synthetic nation) call `municipalities_changed()` or `everything_changed()` them
 Tokens are renewed at once, so that a page read later in the same transaction or test is fresh, and again when
 the transaction commits: a page rendered by another process between the two saw the old rows and was stored under
 the first new token, which the second makes unreachable.
+
+Apps above portal that keep something else made from public content (the PDFs made ahead, promises/
+documents_ahead.py) register a listener with `on_pages_changed()`: it hears, after the commit, which kommuner's
+pages changed.
 """
 
 import functools
@@ -33,6 +37,21 @@ from portal.scoping import municipality_path
 EVERYWHERE = "everywhere"
 NOTHING = "nothing"
 KOMMUN = "kommun"
+
+_listeners = []
+
+
+def on_pages_changed(listener):
+    """Call listener(slugs) after each commit that changed public pages: the kommun slugs whose pages changed, or
+    None when every page did. portal offers the hook; the apps above it register (DESIGN.md, dependencies)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _notify(slugs):
+    if _listeners:
+        # robust: a listener's error is logged by Django and never undoes or fails the change that was committed.
+        transaction.on_commit(lambda: [listener(slugs) for listener in _listeners], robust=True)
 
 
 @functools.cache
@@ -65,6 +84,7 @@ def _not_public(model):
 
 def everything_changed():
     _renew([page_cache.ALL])
+    _notify(None)
 
 
 def municipalities_changed(municipality_ids):
@@ -77,7 +97,10 @@ def municipalities_changed(municipality_ids):
 
 
 def _municipality_slugs_changed(slugs):
+    slugs = set(slugs)
     _renew([page_cache.NATIONAL, *(page_cache.kommun_scope(slug) for slug in slugs)])
+    if slugs:
+        _notify(slugs)
 
 
 def _renew(scopes):

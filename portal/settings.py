@@ -230,6 +230,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # A scanned, signed promise document; larger scans are refused with a message saying how to shrink them.
 SIGNED_ORIGINAL_MAX_BYTES = int(env_str("SIGNED_ORIGINAL_MAX_BYTES", str(20 * 1024 * 1024)))
+# The printable PDFs are made when their content is published or changed (promises/documents_ahead.py), so that
+# no visitor waits for WeasyPrint: "thread" in a background thread of the process after the commit, "inline" in
+# the request that made the change (tests), "off" only on the first visitor's request. Needs SITE_URL.
+DOCUMENTS_RENDER_AHEAD = env_str("DOCUMENTS_RENDER_AHEAD", "thread")
+if DOCUMENTS_RENDER_AHEAD not in ("thread", "inline", "off"):
+    raise ImproperlyConfigured(f"DOCUMENTS_RENDER_AHEAD must be thread, inline or off, not {DOCUMENTS_RENDER_AHEAD!r}")
 
 # ── Security headers, HTTPS and cookies ───────────────────────────────────────────────────────────────────────
 # Production passes `manage.py check --deploy --fail-level WARNING` (tests/portal/test_security_headers.py).

@@ -29,3 +29,9 @@ class PromisesConfig(AppConfig):
 
         # The admin start page lists what needs doing; portal asks the apps above it rather than importing them.
         register_todo(admin_todo)
+
+        from portal.invalidation import on_pages_changed
+        from promises.documents_ahead import pages_changed
+
+        # A change to a kommun's published content makes its PDFs anew, after the commit, in the background.
+        on_pages_changed(pages_changed)

@@ -1,13 +1,20 @@
 """The printable documents: the signed promise and the yearly follow-up report, as HTML and as A4 PDF.
 
-A PDF is made from the same HTML that the printable page shows, once per version of that HTML: its SHA-256
-names the stored file, so an unchanged document is served from storage and a changed one is made anew.
+A PDF is made from the same HTML that the printable page shows, once per version of that HTML and of the renderer:
+the SHA-256 of both names the stored file, so an unchanged document is served from storage and a changed one is
+made anew. promises/documents_ahead.py makes them when content is published or changed, before anyone asks.
 """
 
 import difflib
+import functools
 import hashlib
 import mimetypes
+import os
+import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,12 +24,26 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from promises.models import Party
+from promises.timeline import follow_up_focus_areas, split_activities
+
 STATIC_PREFIX = "/static/"
 PDF_VARIANT = "pdf/ua-1"
+# The printable documents and their PDFs are the official Swedish documents, whatever the page's language: they
+# are rendered in Swedish (their text, dates and the address in the QR code), so that a stored PDF's content hash
+# does not depend on the visitor's language. On the English page around it, the page itself says so in English.
+DOCUMENT_LANGUAGE = "sv"
+DOCUMENT_STYLESHEET = "css/document.css"
+# A PDF being written, renamed into its place when whole (_store_atomically); the sweep leaves these alone.
+PARTIAL_PREFIX = ".partial-"
+# What the follow-up report shows besides the follow-up itself: the header names the kommun, police and approvers.
+FOLLOW_UP_RELATED = ("period__municipality__police_area", "municipality_approved_by", "police_approved_by")
 
 
 @dataclass(frozen=True)
@@ -201,29 +222,207 @@ def render_pdf(html, *, base_url):
     return document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
 
 
-def stored_pdf(*, kind, name, html, base_url):
-    """The PDF for this exact HTML: from storage if it was made before, otherwise made and stored now.
+def document_origin(request=None):
+    """Scheme and host of the addresses a document prints (its QR code, its short link): SITE_URL when set, so
+    that a PDF made ahead without a request is the one a visitor's request would make; else the request's own.
+    None without either: then a PDF cannot be made ahead, only on request."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    return f"{request.scheme}://{request.get_host()}" if request is not None else None
+
+
+def short_link(live_url):
+    return live_url.split("://", 1)[-1].rstrip("/")
+
+
+def period_document_context(period, *, origin):
+    """The promise document's context; `period` comes from PromisePeriod.objects.with_content()."""
+    parties = list(period.parties.all())
+    signing_parties = [party for party in parties if party.role == Party.Role.SIGNATORY]
+    live_url = origin + period.get_absolute_url()
+    # Activities added during the period are followed up, but were never signed: the document leaves them out.
+    for focus_area in period.focus_areas.all():
+        split_activities(focus_area, list(focus_area.activities.all()))
+    return {
+        "period": period,
+        "municipality": period.municipality,
+        "header": period_document_header(period, signing_parties),
+        "signing_parties": signing_parties,
+        "partners": [party for party in parties if party.role == Party.Role.PARTNER],
+        "signatories": list(period.signatories.all()),
+        "signed": bool(period.signed_on or period.signed_original),
+        "live_url": live_url,
+        "short_link": short_link(live_url),
+        "qr": qr_svg(live_url),
+    }
+
+
+def follow_up_report_context(follow_up, focus_areas, *, origin):
+    """The follow-up report's context; `focus_areas` from follow_up_focus_areas()."""
+    period = follow_up.period
+    live_url = origin + follow_up.get_absolute_url()
+    return {
+        "follow_up": follow_up,
+        "period": period,
+        "municipality": period.municipality,
+        "focus_areas": focus_areas,
+        "header": follow_up_report_header(follow_up),
+        "approvals": follow_up_approvals(follow_up),
+        "live_url": live_url,
+        "short_link": short_link(live_url),
+        "qr": qr_svg(live_url),
+    }
+
+
+def swedish_document(template, context_for):
+    """The document's context and its HTML, both made in Swedish (the address in the QR code too)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = context_for()
+        return context, render_to_string(template, context)
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    """One PDF the portal serves: where it is stored and how its HTML is made.
+
+    The visitor's request (promises/views/periods.py) and the renderer ahead of it (promises/documents_ahead.py)
+    both describe a document through this, so that both make the same HTML and so find the same stored file.
+    """
+
+    kind: str  # the folder under dokument/ and the start of the file name a visitor sees
+    name: str  # the document's stable name: kommun slug and years
+    template: str
+    context_for: Callable[[], dict]
+
+    @property
+    def folder(self):
+        return f"dokument/{self.kind}"
+
+    def html(self):
+        return swedish_document(self.template, self.context_for)[1]
+
+    def path(self, html):
+        return f"{self.folder}/{self.name}-{pdf_digest(html)}.pdf"
+
+
+def period_pdf(period, *, origin):
+    """`period` as PromisePeriod.objects.with_content() gives it."""
+    return PdfDocument(
+        kind="medborgarlofte",
+        name=f"{period.municipality.slug}-{period.start_year}-{period.end_year}",
+        template="documents/period_document_pdf.html",
+        context_for=lambda: period_document_context(period, origin=origin),
+    )
+
+
+def follow_up_pdf(follow_up, *, origin, focus_areas=None):
+    """`follow_up` with FOLLOW_UP_RELATED selected (promises/views/periods.py)."""
+    period = follow_up.period
+    return PdfDocument(
+        kind="uppfoljning",
+        name=f"{period.municipality.slug}-{period.start_year}-{period.end_year}-{follow_up.year}",
+        template="documents/follow_up_report_pdf.html",
+        context_for=lambda: follow_up_report_context(
+            follow_up, follow_up_focus_areas(follow_up) if focus_areas is None else focus_areas, origin=origin
+        ),
+    )
+
+
+@functools.cache
+def renderer_fingerprint():
+    """What besides the HTML decides a PDF's bytes: the PDF variant, the WeasyPrint release and the document
+    stylesheet with the fonts it loads. Part of every stored PDF's name, so that a release that changes any of
+    them (a deploy with new CSS, fonts or WeasyPrint) makes every PDF anew rather than serving the old ones.
+    Templates need nothing here: they change the HTML itself. Read once per process: a deploy restarts it."""
+    digest = hashlib.sha256(f"{PDF_VARIANT}\nweasyprint {metadata.version('weasyprint')}\n".encode())
+    stylesheet = finders.find(DOCUMENT_STYLESHEET) or _collected(DOCUMENT_STYLESHEET)
+    if stylesheet:
+        css = Path(stylesheet).read_bytes()
+        digest.update(css)
+        for reference in sorted(set(re.findall(rb'url\(\s*["\']?([^"\')]+)', css))):
+            relative = os.path.normpath(os.path.join(os.path.dirname(DOCUMENT_STYLESHEET), reference.decode()))
+            found = finders.find(relative) or _collected(relative)
+            digest.update(relative.encode() + (Path(found).read_bytes() if found else b"missing"))
+    return digest.hexdigest()
+
+
+def pdf_digest(html):
+    return hashlib.sha256(f"{renderer_fingerprint()}\n{html}".encode()).hexdigest()[:20]
+
+
+def stored_pdf_path(document, html=None):
+    """The storage path of the document's PDF for its current content when it has been made, else None.
+
+    Needs no WeasyPrint: a visitor's request for a PDF made ahead renders the HTML only, to find the file's name.
+    """
+    path = document.path(document.html() if html is None else html)
+    return path if default_storage.exists(path) else None
+
+
+def stored_pdf(document, *, base_url, html=None):
+    """The PDF for the document's current HTML: from storage if it was made before, otherwise made and stored now.
 
     Returns (storage path, made_now).
     """
-    # The rendering options are part of the version: a PDF made before the switch to PDF/UA is made anew.
-    digest = hashlib.sha256(f"{PDF_VARIANT}\n{html}".encode()).hexdigest()[:20]
-    folder = f"dokument/{kind}"
-    path = f"{folder}/{name}-{digest}.pdf"
+    html = document.html() if html is None else html
+    path = document.path(html)
     if default_storage.exists(path):
         return path, False
     pdf = render_pdf(html, base_url=base_url)
-    saved = default_storage.save(path, ContentFile(pdf))
-    _delete_older_versions(folder=folder, name=name, keep=saved)
-    return saved, True
+    _store_atomically(path, pdf)
+    delete_stored_versions(document, keep=path)
+    return path, True
 
 
-def _delete_older_versions(*, folder, name, keep):
-    """Earlier versions of the same document are never served again once the content has changed."""
+def _store_atomically(path, content):
+    """Store the file so that no reader ever sees it half written, whoever else stores the same name meanwhile.
+
+    Two processes may make the same PDF at once (two workers, or a visitor and the renderer ahead): the name is
+    the content's hash, so either copy is right. On a local disk the file is written beside its place and renamed
+    into it (atomic on POSIX); object storage (S3) makes a whole upload visible at once anyway.
+    """
+    try:
+        target = default_storage.path(path)
+    except NotImplementedError:
+        default_storage.save(path, ContentFile(content))
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=PARTIAL_PREFIX, suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def stored_versions(folder, name, filenames=None):
+    """The stored files of the document `name` in `folder`, of any version: exactly "<name>-<20 hex digits>.pdf",
+    so that "umea-2021-2022" never takes "umea-2021-2022-2021-…" (a follow-up of that period) for its own."""
+    if filenames is None:
+        filenames = default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
     prefix = f"{name}-"
-    for filename in default_storage.listdir(folder)[1]:
-        stem = filename.removesuffix(".pdf")
-        # Exactly "<name>-<20 hex digits>": "umea-2021-2022" must not delete "umea-2021-2022-2021-…".
-        digest = stem[len(prefix) :]
-        if stem.startswith(prefix) and len(digest) == 20 and f"{folder}/{filename}" != keep:
-            default_storage.delete(f"{folder}/{filename}")
+    return [
+        f"{folder}/{filename}"
+        for filename in filenames
+        if filename.startswith(prefix) and re.fullmatch(r"[0-9a-f]{20}\.pdf", filename[len(prefix) :])
+    ]
+
+
+def delete_stored_versions(document, *, keep=None):
+    """Earlier versions of the same document are never served again once the content has changed.
+
+    Only files older than the one kept go: a request that began before a change and stored the old version late
+    must not delete the newer one (the visitor's lookup by the current hash never serves the older anyway).
+    """
+    kept_at = default_storage.get_modified_time(keep) if keep else None
+    for path in stored_versions(document.folder, document.name):
+        if path == keep:
+            continue
+        try:
+            if kept_at is None or default_storage.get_modified_time(path) <= kept_at:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            pass  # another process deleted it first

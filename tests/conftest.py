@@ -31,6 +31,9 @@ def _fast_test_settings(settings, tmp_path):
     # Two-factor admin login is production's default (DEBUG off); tests log in with force_login and test the
     # codes themselves in tests/portal/test_admin_two_factor.py, whatever DEBUG the environment sets.
     settings.ADMIN_OTP_REQUIRED = False
+    # PDFs are made ahead only where a test asks for it (tests/promises/test_documents_ahead.py): elsewhere every
+    # committed change would make PDFs with WeasyPrint, slowly, in a thread outliving the test.
+    settings.DOCUMENTS_RENDER_AHEAD = "off"
 
 
 @pytest.fixture(autouse=True)
