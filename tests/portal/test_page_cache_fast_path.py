@@ -48,6 +48,28 @@ def page_cache_on(settings, monkeypatch):
     render_seconds[0] = 0.0
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def backend(request, settings):
+    """The pages alias in this process's memory, or in a real Redis (TEST_REDIS_URL; the same default database as
+    test_page_cache_processes.py), whose SET NX and MGET are what production's locks and reads are."""
+    if request.param == "locmem":
+        yield None
+        return
+    import redis
+
+    from tests.portal.test_page_cache_processes import REDIS_URL
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    settings.CACHES = {**settings.CACHES, page_cache.CACHE_ALIAS: {"BACKEND": "portal.cache.RedisCache",
+                                                                     "LOCATION": REDIS_URL}}  # fmt: skip
+    yield client
+    client.flushdb()
+
+
 @pytest.fixture
 def counted(settings):
     """The counted page as the only address: needs no database, so threads can ask for it at once."""
@@ -219,7 +241,7 @@ def midnight(monkeypatch):
 
 @pytest.mark.parametrize("renewal", [renew_national, midnight])
 def test_after_a_renewal_one_request_renders_while_the_others_get_the_previous_page(counted, settings, monkeypatch,
-                                                                                    renewal):  # fmt: skip
+                                                                                    renewal, backend):  # fmt: skip
     settings.PAGE_CACHE_STALE_SECONDS = 5
     assert status(Client().get(counted)) == "miss"
     render_seconds[0] = 1.5  # long enough for all to arrive while it renders, on a busy machine too
@@ -277,23 +299,24 @@ def test_without_a_previous_page_every_request_renders(counted):
 # ── Bounded ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def stored_pages():
-    """(key, value) of each page the cache holds (the tests' cache is LocMemCache, whose store can be listed)."""
-    pages = caches[page_cache.CACHE_ALIAS]
-    return [
-        (key, pages.get(key.split(":", 2)[2]))
-        for key in list(pages._cache)
-        if key.split(":", 2)[2].startswith(page_cache.PAGE_PREFIX)
-    ]
+def all_keys(backend):
+    """The keys the pages alias holds, as given to it (without the version Django adds)."""
+    made = [key.decode() for key in backend.scan_iter()] if backend else list(caches[page_cache.CACHE_ALIAS]._cache)
+    return [key.split(":", 2)[2] for key in made]
 
 
-def token_keys():
+def stored_pages(backend=None):
+    """(key, value) of each page the cache holds."""
     pages = caches[page_cache.CACHE_ALIAS]
-    return {key for key in pages._cache if page_cache.TOKEN_PREFIX in key}
+    return [(key, pages.get(key)) for key in all_keys(backend) if key.startswith(page_cache.PAGE_PREFIX)]
+
+
+def token_keys(backend=None):
+    return {key for key in all_keys(backend) if key.startswith(page_cache.TOKEN_PREFIX)}
 
 
 @pytest.mark.django_db
-def test_random_searches_cannot_store_more_than_the_bound(resident, vasterbotten, settings):
+def test_random_searches_cannot_store_more_than_the_bound(resident, vasterbotten, settings, backend):
     size = len(resident.get("/sok/?q=vindeln").content)
     caches[page_cache.CACHE_ALIAS].clear()
     settings.PAGE_CACHE_QUERY_BYTES = 5 * size
@@ -303,7 +326,7 @@ def test_random_searches_cannot_store_more_than_the_bound(resident, vasterbotten
         prefix = "/en" if index % 2 else ""
         statuses.append(status(resident.get(f"{prefix}/sok/?q={uuid.uuid4().hex}")))
 
-    stored = stored_pages()
+    stored = stored_pages(backend)
     assert 0 < len(stored) < 10
     assert sum(len(value[4]) for _key, value in stored) <= settings.PAGE_CACHE_QUERY_BYTES
     assert statuses.count("miss") == len(stored)
@@ -311,17 +334,18 @@ def test_random_searches_cannot_store_more_than_the_bound(resident, vasterbotten
 
 
 @pytest.mark.django_db
-def test_made_up_kommun_slugs_store_nothing_and_create_no_token(resident, vasterbotten):
+def test_made_up_kommun_slugs_store_nothing_and_create_no_token(resident, vasterbotten, backend):
     resident.get("/vindeln/")
-    tokens_before, pages_before = token_keys(), len(stored_pages())
+    tokens_before, pages_before = token_keys(backend), len(stored_pages(backend))
+    assert pages_before == 1
 
     for _ in range(30):
         response = resident.get(f"/{uuid.uuid4().hex[:20]}/")
         assert response.status_code == 404
         assert status(response) is None
 
-    assert token_keys() == tokens_before
-    assert len(stored_pages()) == pages_before
+    assert token_keys(backend) == tokens_before
+    assert len(stored_pages(backend)) == pages_before
 
 
 @pytest.mark.django_db
