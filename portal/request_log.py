@@ -42,7 +42,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.headers.get("X-Request-ID", "")
+        # From META and not request.headers, which would build a dict of every header for this one.
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = given if VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = request_id
         token = current_request_id.set(request_id)

@@ -91,12 +91,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: one log line per request with its final status and duration, error pages included.
     "portal.request_log.RequestLogMiddleware",
+    # Answers a stored anonymous page before anything below runs (sessions, CSRF, auth, axes, …: the page is the
+    # same for every anonymous visitor), and stores pages with the final headers all of them added.
+    "portal.page_cache.PageCacheMiddleware",
     # A view that fails because the database is unreachable answers the static 503 (portal/errors.py; a failure
     # in a middleware is caught by handler500 in portal/urls.py).
     "portal.errors.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise so that static files get the headers too, and outside the page cache so that a cached
-    # page is sent with the current policy (see "Security headers" below).
+    # Before whitenoise so that static files get the headers too. A cached page is stored with its policy (and
+    # stored pages made under other header settings are not sent: portal/page_cache.py).
     "portal.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,25 +159,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One process needs no shared cache; several server processes or machines share Redis (REDIS_URL=redis://…),
 # which holds the rate-limit counters and the page cache so that a limit or an invalidation holds across processes.
 REDIS_URL = env_str("REDIS_URL")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # Redis answers in well under a millisecond; one that does not answer in a second is treated as down
-            # (portal/page_cache.py then renders pages without it) instead of holding every request.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The page cache may have a Redis of its own (PAGE_CACHE_REDIS_URL): there every key may be evicted (allkeys-lru),
+# while the rate-limit counters in REDIS_URL's must not be (docs/operations.md, "Redis memory").
+PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL") or REDIS_URL
+
+
+def _cache(location):
+    if not location:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": location,
+        # Redis answers in well under a millisecond; one that does not answer in a second is treated as down
+        # (portal/page_cache.py then renders pages without it) instead of holding every request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+# Without Redis both aliases are one process's memory (LocMemCache instances without a LOCATION share it).
+CACHES = {"default": _cache(REDIS_URL), "pages": _cache(PAGE_CACHE_REDIS_URL)}
 # Whole public pages for anonymous visitors (portal/page_cache.py). On by default only with a shared cache: in a
 # per-process cache one process would go on serving a page that a change saved through another has made stale.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if PAGE_CACHE_REDIS_URL else 0)
 # How long browsers and CDNs may keep an anonymous page without asking again (then a 304 if it is unchanged).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 4_000_000)
+# After a change, how long the previous page may still be sent while one request renders the new one: enough for
+# the slowest page to render (a few seconds on a busy machine), short enough that an edit shows almost at once.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 5)
+# Pages with a query string (searches, filters) are as many as visitors care to type: the bytes stored of them in
+# each PAGE_CACHE_SECONDS window are capped (beyond, they are rendered but not stored), so at most twice this is held.
+PAGE_CACHE_QUERY_BYTES = env_int("PAGE_CACHE_QUERY_BYTES", 32_000_000)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 # django-ratelimit warns that a per-process cache is not shared; that is the point of REDIS_URL in production.

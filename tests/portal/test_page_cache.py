@@ -3,12 +3,13 @@ changes (portal/invalidation.py); logged-in views and drafts never do. Personas:
 coordinators of tests/conftest.py on their own clients."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 
+from portal import page_cache
 from portal.page_cache import STATUS_HEADER, public_page
 from promises.models import Activity, FollowUp, Publication, Theme
 from surveys.models import Moderation, UnsafePlace
@@ -63,9 +64,11 @@ CACHED_PAGES = [
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def page_cache_on(settings, monkeypatch):
     # Off by default without REDIS_URL (a per-process cache is not shared); the tests' cache is one process's.
     settings.PAGE_CACHE_SECONDS = 300
+    # A test that made the cache unreachable must not leave the next one without it.
+    monkeypatch.setattr(page_cache, "_unreachable_until", 0.0)
 
 
 @pytest.fixture
@@ -373,8 +376,9 @@ def test_pages_are_rendered_without_the_cache_when_it_is_unreachable(resident, v
     def unreachable(*args, **kwargs):
         raise RedisConnectionError("Connection refused")
 
-    for name in ("get", "get_many", "set", "set_many", "add"):
+    for name in ("get", "get_many", "set", "set_many", "add", "incr"):
         monkeypatch.setattr(cache, name, unreachable)
+        monkeypatch.setattr(caches[page_cache.CACHE_ALIAS], name, unreachable)
 
     response = resident.get("/vindeln/")
     assert response.status_code == 200

@@ -8,6 +8,7 @@ page cache does not look at DEBUG.
 
 import html
 import http.cookiejar
+import itertools
 import os
 import re
 import shutil
@@ -68,7 +69,13 @@ def _redis():
     return client
 
 
+# Ports to use instead of any free one, for a machine whose users are each given a few (TEST_SERVER_PORTS=a,b,…).
+GIVEN_PORTS = itertools.cycle([int(port) for port in os.environ.get("TEST_SERVER_PORTS", "").split(",") if port])
+
+
 def _free_port():
+    if port := next(GIVEN_PORTS, None):
+        return port
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
