@@ -348,19 +348,47 @@ def _published_follow_ups():
 
 def prefetch_period_summary(period):
     """Load what a kommun's summary of its latest period shows (the kommun page, its status box and share image)
-    onto an already fetched period: focus areas, activities, their published reports and the published
-    follow-ups, four queries however large the period is. Lighter than with_content(): no parties, signatories,
-    responsible parties or carried-over origins, which the summary never shows."""
-    activities = Activity.objects.prefetch_related(_published_activity_reports())
-    models.prefetch_related_objects(
-        [period],
-        models.Prefetch(
-            "focus_areas",
-            queryset=FocusArea.objects.prefetch_related(models.Prefetch("activities", queryset=activities)),
-        ),
-        _published_follow_ups(),
-    )
+    onto an already fetched period, as with_content() would: `focus_areas.all()`, each area's `activities.all()`,
+    each activity's `published_reports` and the period's `published_follow_ups`. Four queries however large the
+    period is, and none of what the summary never shows (parties, signatories, responsible parties, carried-over
+    origins).
+
+    Four plain queries grouped here rather than prefetch_related(): Django's prefetch filters a new queryset for
+    every focus area and activity it fills, which cost more than the queries themselves (half the kommun page's
+    database time at 290 kommuner). What it leaves on the objects is the same: each related manager's prefetched
+    result, and each child's link to its parent.
+    """
+    focus_areas = list(FocusArea.objects.filter(period=period))
+    activities = list(Activity.objects.filter(focus_area__in=[focus_area.pk for focus_area in focus_areas]))
+    reports = ActivityReport.objects.filter(
+        activity__in=[activity.pk for activity in activities], follow_up__publication=Publication.PUBLISHED
+    ).order_by()
+    reports_by_activity = {}
+    for report in reports:
+        reports_by_activity.setdefault(report.activity_id, []).append(report)
+    activities_by_area = {}
+    for activity in activities:
+        activity.published_reports = reports_by_activity.get(activity.pk, [])
+        activities_by_area.setdefault(activity.focus_area_id, []).append(activity)
+    for focus_area in focus_areas:
+        focus_area.period = period
+        area_activities = activities_by_area.get(focus_area.pk, [])
+        for activity in area_activities:
+            activity.focus_area = focus_area
+        _set_prefetched(focus_area, "activities", area_activities)
+    _set_prefetched(period, "focus_areas", focus_areas)
+    period.published_follow_ups = list(period.follow_ups.filter(publication=Publication.PUBLISHED).order_by("year"))
     return period
+
+
+def _set_prefetched(instance, related_name, objects):
+    """Make `instance.<related_name>.all()` answer `objects` without a query, as prefetch_related() leaves it."""
+    queryset = getattr(instance, related_name).model._base_manager.all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[related_name] = queryset
 
 
 class PromisePeriod(Versioned, Approvable, models.Model):
