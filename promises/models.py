@@ -1046,6 +1046,9 @@ class ReportStatus(models.TextChoices):
         return (cls.DELAYED, cls.RENEGOTIATED, cls.STOPPED)
 
 
+REPORT_STATUS_LABELS = dict(ReportStatus.choices)
+
+
 class Report(models.Model):
     """What came of a focus area or an activity in one year: its status, what was done and what it led to."""
 
@@ -1073,6 +1076,12 @@ class Report(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def status_label(self):
+        """As get_status_display(), which rebuilds the field's choices on every call: the pages list a report per
+        activity and year."""
+        return str(REPORT_STATUS_LABELS.get(self.status, self.status))
 
     @property
     def needs_reason(self):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from promises.models import FocusAreaReport, Publication, ReportStatus
+from promises.models import FocusAreaReport, Publication
 
 
 class YearState:
@@ -28,10 +28,6 @@ class YearState:
     }
 
 
-# Both kinds of report (ActivityReport, FocusAreaReport) take their status from ReportStatus.
-STATUS_LABELS = dict(ReportStatus.choices)
-
-
 @dataclass(frozen=True)
 class YearCell:
     year: int
@@ -42,9 +38,7 @@ class YearCell:
     @property
     def label(self):
         if self.report is not None:
-            # As get_status_display(), which rebuilds the field's choices on every call: the pages show a cell per
-            # activity and year.
-            return str(STATUS_LABELS.get(self.report.status, self.report.status))
+            return self.report.status_label
         return YearState.LABELS[self.state]
 
     @property
