@@ -78,7 +78,7 @@ class _FollowUpFeed(_AtomFeed):
             (
                 (
                     localized(report.focus_area, "title"),
-                    report.get_status_display(),
+                    report.status_label,
                     self._area_done(report),
                 )
                 for report in follow_up.feed_area_reports

@@ -38,7 +38,7 @@ class YearCell:
     @property
     def label(self):
         if self.report is not None:
-            return self.report.get_status_display()
+            return self.report.status_label
         return YearState.LABELS[self.state]
 
     @property
@@ -91,15 +91,15 @@ def added_by(activity, year):
 
 
 def report_timeline(*, reports, year_cells):
-    """A focus area's or an activity's status in every year of the period, from its published reports (each with
-    its follow-up loaded)."""
-    reports = {report.follow_up.year: report for report in reports}
+    """A focus area's or an activity's status in every year of the period, from its published reports (paired with
+    the year cells' follow-ups by id, so a report's own follow-up need not be loaded)."""
+    reports = {report.follow_up_id: report for report in reports}
     timeline = []
     for cell in year_cells:
         if cell.follow_up is None:
             timeline.append(cell)
             continue
-        report = reports.get(cell.year)
+        report = reports.get(cell.follow_up.pk)
         state = YearState.REPORTED if report is not None else YearState.NO_REPORT
         timeline.append(YearCell(year=cell.year, state=state, follow_up=cell.follow_up, report=report))
     return timeline

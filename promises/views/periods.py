@@ -27,7 +27,7 @@ from promises.documents import (
     swedish_document,
     text_changes,
 )
-from promises.models import FollowUp, PromisePeriod
+from promises.models import FollowUp, PromisePeriod, prefetch_period_summary
 from promises.timeline import annotate_period, follow_up_focus_areas
 from surveys.models import Dialogue, Survey, UnsafePlace
 
@@ -38,14 +38,12 @@ def municipality_detail(request, municipality_slug):
     municipality = Municipality.objects.select_related("police_area").filter(slug=municipality_slug).first()
     if municipality is None:
         raise MunicipalityNotFound(municipality_slug)
-    periods = list(
-        PromisePeriod.objects.published().for_municipality(municipality).select_related("municipality").latest_first()
-    )
+    # Through the kommun's manager, so that each period has this kommun without a join.
+    periods = list(municipality.promise_periods.published().latest_first())
     today = timezone.localdate()
     latest = None
     if periods:
-        latest = PromisePeriod.objects.with_content().get(pk=periods[0].pk)
-        annotate_period(period=latest, today=today)
+        latest = annotate_period(period=prefetch_period_summary(periods[0]), today=today)
     # Ways to take part: surveys open now or with published results, the next dialogues, the unsafe places.
     surveys = Survey.objects.for_municipality(municipality).filter(
         Q(opens_on__lte=today, closes_on__gte=today) | Q(results_published=True, closes_on__lt=today)

@@ -14,7 +14,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 
 from portal.models import Municipality
-from promises.models import PromisePeriod
+from promises.models import prefetch_period_summary
 from promises.share_image import DRAWING_VERSION, draw_share_card
 from promises.sharing import example_label, example_text, follow_up_card, municipality_card, period_card
 from promises.timeline import annotate_period
@@ -23,9 +23,9 @@ from promises.views.periods import _published_follow_up, _published_period
 
 def _latest_period(municipality):
     """The kommun's latest published period, annotated as on its page; None if it has none."""
-    latest = PromisePeriod.objects.published().for_municipality(municipality).latest_first().with_content().first()
+    latest = municipality.promise_periods.published().latest_first().first()
     if latest is not None:
-        annotate_period(period=latest, today=timezone.localdate())
+        annotate_period(period=prefetch_period_summary(latest), today=timezone.localdate())
     return latest
 
 

@@ -115,9 +115,10 @@ def test_kommun_page_query_count_does_not_grow_with_data(resident, django_assert
         make_survey([municipality], opens_on=timezone.localdate(), closes_on=timezone.localdate())
         make_dialogue(municipality=municipality, starts_at=soon, ends_at=soon + datetime.timedelta(hours=2))
         make_unsafe_place(municipality=municipality)
-    # kommun, its published periods, the latest period with_content() (1 + 7 prefetches), then surveys,
-    # upcoming dialogues and the count of unsafe places; the focus areas' published reports.
-    with django_assert_num_queries(14):
+    # kommun, its published periods, the latest period's summary (4 prefetches: focus areas, activities, their
+    # published reports, the published follow-ups), then surveys, upcoming dialogues and the count of unsafe places;
+    # the focus areas' published reports.
+    with django_assert_num_queries(10):
         response = resident.get(municipality_url(municipality))
     assert response.status_code == 200
 

@@ -145,8 +145,8 @@ PAGES = {
     "home_en": (4, lambda n: "/en/"),
     # Every kommun's names (for the suggestions and to match "syntetisk", in every synthetic address).
     "find_municipality": (1, lambda n: with_query("/sok/kommun/", namn="syntetisk")),
-    "kommun": (14, lambda n: n.municipality.get_absolute_url()),
-    "kommun_en": (14, lambda n: "/en" + n.municipality.get_absolute_url()),
+    "kommun": (10, lambda n: n.municipality.get_absolute_url()),
+    "kommun_en": (10, lambda n: "/en" + n.municipality.get_absolute_url()),
     # One more than before focus areas could carry several themes: the themes are a prefetch, no longer a join.
     "period": (16, lambda n: n.period.get_absolute_url()),
     "period_en": (16, lambda n: "/en" + n.period.get_absolute_url()),
