@@ -37,7 +37,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.charts import Bar, BarChart
@@ -327,6 +329,19 @@ def national_overview(*, today):
         municipality.in_force_years = years_label(municipality.in_force_start, municipality.in_force_end)
         municipality.latest_years = years_label(municipality.latest_start, municipality.latest_end)
         municipality.figures = figures.get(municipality.pk, FollowUpFigures())
+        # The row's links and words, made here rather than by tags in the template: 290 rows of {% url %} and
+        # {% blocktranslate %} were most of the page's time.
+        municipality.url = municipality.get_absolute_url()
+        municipality.in_force_url = None
+        if municipality.in_force_start is not None:
+            municipality.in_force_url = reverse(
+                "period_detail", args=[municipality.slug, municipality.in_force_start, municipality.in_force_end]
+            )
+            municipality.promise_text = _("Ja, %(years)s") % {"years": municipality.in_force_years}
+        elif municipality.latest_start is not None:
+            municipality.promise_text = _("Nej (senaste %(years)s)") % {"years": municipality.latest_years}
+        else:
+            municipality.promise_text = _("Nej, inget publicerat")
         total.add(municipality.figures)
         by_county[municipality.county][municipality.police_area].append(municipality)
     counties = [
@@ -356,17 +371,30 @@ def national_overview(*, today):
 
 # --- One theme across kommuner ---
 
+# Kommuner shown in full on one page of a theme. A theme can span all 290 kommuner with a dozen activities each:
+# on one page that is a megabyte that nobody reads through, and most of a second to render.
+THEME_KOMMUNER_PER_PAGE = 20
+_PHASE_ORDER = (PeriodPhase.ONGOING, PeriodPhase.UPCOMING, PeriodPhase.ENDED)
+
 
 @dataclass(frozen=True)
 class PeriodRef:
     pk: int
     municipality_id: int
+    municipality_name: str
     start_year: int
     end_year: int
 
     @property
     def years_label(self):
         return years_label(self.start_year, self.end_year)
+
+    def phase(self, year):
+        if year < self.start_year:
+            return PeriodPhase.UPCOMING
+        if year > self.end_year:
+            return PeriodPhase.ENDED
+        return PeriodPhase.ONGOING
 
 
 @dataclass
@@ -381,26 +409,46 @@ class ThemeMunicipality:
 
 
 @dataclass
+class ThemeGroup:
+    """The kommuner of one phase (in force, upcoming, ended): how many in all, and on which page they begin."""
+
+    phase: str
+    count: int = 0
+    first_page: int = 1
+    entries: list = field(default_factory=list)  # ThemeMunicipality, this page's only
+
+
+@dataclass
 class ThemeDetail:
-    ongoing: list = field(default_factory=list)
-    upcoming: list = field(default_factory=list)
-    ended: list = field(default_factory=list)
+    page: object  # a Paginator page of (phase, PeriodRef), one per kommun
+    groups: dict  # PeriodPhase: ThemeGroup, in the order in force, upcoming, ended
+
+    @property
+    def ongoing(self):
+        return self.groups[PeriodPhase.ONGOING]
+
+    @property
+    def upcoming(self):
+        return self.groups[PeriodPhase.UPCOMING]
+
+    @property
+    def ended(self):
+        return self.groups[PeriodPhase.ENDED]
 
     @property
     def municipality_count(self):
-        return len(self.ongoing) + len(self.upcoming) + len(self.ended)
+        return sum(group.count for group in self.groups.values())
 
     @property
     def group_count(self):
-        return sum(1 for group in (self.ongoing, self.upcoming, self.ended) if group)
+        return sum(1 for group in self.groups.values() if group.count)
 
     @property
     def has_examples(self):
-        groups = (self.ongoing, self.upcoming, self.ended)
         return any(
             item.latest is not None and item.latest.is_example
-            for group in groups
-            for entry in group
+            for group in self.groups.values()
+            for entry in group.entries
             for item in [*entry.period.theme_focus_areas, *entry.activities]
         )
 
@@ -416,28 +464,41 @@ def _shown_period(periods, year):
     return max(periods, key=lambda period: period.start_year)
 
 
-def theme_detail(*, theme, today):
+def theme_detail(*, theme, today, page_number=None):
     """Each kommun with a published period that has a focus area in the theme: one period in full (the theme's
     focus areas, their activities and each activity's latest published status) and links to the others.
 
-    One period per kommun keeps the page the same size however many years of promises there are. Grouped into
-    in force, upcoming and ended, each in Swedish alphabetical order of kommun. Seven queries.
+    One period per kommun keeps a kommun the same size however many years of promises there are. Grouped into
+    in force, upcoming and ended, each in Swedish alphabetical order of kommun, THEME_KOMMUNER_PER_PAGE kommuner
+    to a page (`page_number`, Paginator.get_page: a page out of range gives the last). Eight queries.
 
     Each focus area also gets `latest` (its latest published area report's cell) and `signed_activities` and
     `added_activities` (those attached during the period, shown apart).
     """
-    # Light rows first (four columns, however many periods), to choose the one period per kommun to load in full.
+    # Light rows first (five columns, however many periods), to choose the one period per kommun and its page.
     refs = [
-        PeriodRef(pk=pk, municipality_id=municipality_id, start_year=start_year, end_year=end_year)
-        for pk, municipality_id, start_year, end_year in PromisePeriod.objects.published()
+        PeriodRef(*row)
+        for row in PromisePeriod.objects.published()
         .filter(pk__in=FocusArea.objects.filter(themes=theme).values("period"))
         .order_by("-start_year")
-        .values_list("pk", "municipality_id", "start_year", "end_year")
+        .values_list("pk", "municipality_id", "municipality__name", "start_year", "end_year")
     ]
     by_municipality = defaultdict(list)
     for ref in refs:
         by_municipality[ref.municipality_id].append(ref)
-    shown_ids = [_shown_period(group, today.year).pk for group in by_municipality.values()]
+    shown = [_shown_period(group, today.year) for group in by_municipality.values()]
+    ordered = sorted(
+        ((ref.phase(today.year), ref) for ref in shown),
+        key=lambda item: (_PHASE_ORDER.index(item[0]), swedish_sort_key(item[1].municipality_name)),
+    )
+    groups = {phase: ThemeGroup(phase=phase) for phase in _PHASE_ORDER}
+    for index, (phase, _ref) in enumerate(ordered):
+        group = groups[phase]
+        if not group.count:
+            group.first_page = index // THEME_KOMMUNER_PER_PAGE + 1
+        group.count += 1
+    page = Paginator(ordered, THEME_KOMMUNER_PER_PAGE).get_page(page_number)
+
     published_reports = ActivityReport.objects.filter(follow_up__publication=Publication.PUBLISHED).select_related(
         "follow_up"
     )
@@ -445,7 +506,7 @@ def theme_detail(*, theme, today):
         Prefetch("reports", queryset=published_reports, to_attr="published_reports")
     )
     # Prefetched into plain lists (to_attr): a related manager's .all() copies a queryset each time it is called,
-    # which adds up over hundreds of kommuner.
+    # which adds up over many kommuner.
     published_area_reports = FocusAreaReport.objects.filter(
         follow_up__publication=Publication.PUBLISHED
     ).select_related("follow_up")
@@ -453,8 +514,8 @@ def theme_detail(*, theme, today):
         Prefetch("activities", queryset=activities, to_attr="activity_list"),
         Prefetch("reports", queryset=published_area_reports, to_attr="published_reports"),
     )
-    shown = (
-        PromisePeriod.objects.filter(pk__in=shown_ids)
+    periods = (
+        PromisePeriod.objects.filter(pk__in=[ref.pk for _phase, ref in page])
         .select_related("municipality")
         .prefetch_related(
             Prefetch("focus_areas", queryset=focus_areas, to_attr="theme_focus_areas"),
@@ -464,16 +525,12 @@ def theme_detail(*, theme, today):
                 to_attr="published_follow_ups",
             ),
         )
+        .in_bulk()
     )
-    detail = ThemeDetail()
-    groups = {
-        PeriodPhase.ONGOING: detail.ongoing,
-        PeriodPhase.UPCOMING: detail.upcoming,
-        PeriodPhase.ENDED: detail.ended,
-    }
-    for period in sorted(shown, key=lambda period: swedish_sort_key(period.municipality.name)):
+    for phase, ref in page:
+        period = periods[ref.pk]
         # The period page's timeline, for the theme's activities only.
-        period.current_phase = period.phase(today)
+        period.current_phase = phase
         year_cells = period_years(period=period, today=today)
         for focus_area in period.theme_focus_areas:
             focus_area.latest = latest_report(
@@ -482,8 +539,8 @@ def theme_detail(*, theme, today):
             for activity in focus_area.activity_list:
                 activity.latest = latest_report(activity_timeline(activity=activity, year_cells=year_cells))
             split_activities(focus_area, focus_area.activity_list)
-        others = [other for other in by_municipality[period.municipality_id] if other.pk != period.pk]
-        groups[period.current_phase].append(
+        others = [other for other in by_municipality[ref.municipality_id] if other.pk != ref.pk]
+        groups[phase].entries.append(
             ThemeMunicipality(municipality=period.municipality, period=period, other_periods=others)
         )
-    return detail
+    return ThemeDetail(page=page, groups=groups)

@@ -37,7 +37,11 @@ def theme_detail(request, slug):
     return render(
         request,
         "promises/theme_detail.html",
-        {"theme": theme, "detail": overview.theme_detail(theme=theme, today=today), "year": today.year},
+        {
+            "theme": theme,
+            "detail": overview.theme_detail(theme=theme, today=today, page_number=request.GET.get("sida")),
+            "year": today.year,
+        },
     )
 
 

@@ -16,6 +16,9 @@ class DialogueQuerySet(models.QuerySet):
     def past(self, now):
         return self.filter(starts_at__lt=now).order_by("-starts_at")
 
+    def starting_from(self, moment):
+        return self.filter(starts_at__gte=moment)
+
 
 class Dialogue(models.Model):
     """A medborgardialog or trygghetsvandring, and afterwards what was heard and what came of it."""

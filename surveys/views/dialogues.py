@@ -19,7 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
 from portal.public_forms import rate_limit_response
-from surveys.calendar import dialogue_calendar_ical, last_modified
+from surveys.calendar import dialogue_calendar_ical, last_modified, national_feed_starts
 from surveys.forms.dialogues import SuggestionForm
 from surveys.models import Dialogue
 
@@ -108,7 +108,12 @@ def _calendar_response(request, *, dialogues, name, filename):
 
 
 def dialogue_calendar(request):
-    dialogues = Dialogue.objects.published().select_related("municipality").order_by("starts_at", "pk")
+    dialogues = (
+        Dialogue.objects.published()
+        .starting_from(national_feed_starts(today=timezone.localdate()))
+        .select_related("municipality")
+        .order_by("starts_at", "pk")
+    )
     return _calendar_response(
         request,
         dialogues=dialogues,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from promises.models import ReportStatus
+from promises.overview import THEME_KOMMUNER_PER_PAGE
 from tests.factories import (
     make_activity,
     make_area_report,
@@ -217,7 +218,8 @@ def test_english_theme_page_returns_200_in_english(resident, trafik):
     assert resident.get("/en/teman/finns-inte/").status_code == 404
 
 
-@pytest.mark.parametrize("kommuner", [3, 12])
+# The larger count fills more than a page, so that both a full page and the kommuner past it are read.
+@pytest.mark.parametrize("kommuner", [3, THEME_KOMMUNER_PER_PAGE + 5])
 def test_theme_page_query_count_does_not_grow_with_kommuner(resident, django_assert_num_queries, trafik, kommuner):
     make_kommuner_with_follow_ups(kommuner, theme=trafik)
     url = theme_url(trafik)
@@ -228,7 +230,64 @@ def test_theme_page_query_count_does_not_grow_with_kommuner(resident, django_ass
     with django_assert_num_queries(8):
         response = resident.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count('class="theme-municipality"') == kommuner
+    assert response.content.decode().count('class="theme-municipality"') == min(kommuner, THEME_KOMMUNER_PER_PAGE)
+
+
+def entries(content):
+    return content.count('class="theme-municipality"')
+
+
+def test_kommuner_are_shown_a_page_at_a_time_in_force_first_with_links_to_every_page(resident, trafik):
+    year = this_year()
+    in_force = [f"Kommun {n:02}" for n in range(THEME_KOMMUNER_PER_PAGE + 2)]
+    for name in in_force:
+        make_themed_period(theme=trafik, municipality=make_municipality(name=name, official_name=name))
+    for name in ("Avslutad A", "Avslutad B"):
+        make_themed_period(
+            theme=trafik, municipality=make_municipality(name=name, official_name=name), start_year=year - 3,
+            end_year=year - 2,
+        )  # fmt: skip
+
+    first = resident.get(theme_url(trafik)).content.decode()
+    second = resident.get(theme_url(trafik) + "?sida=2").content.decode()
+
+    assert entries(first) == THEME_KOMMUNER_PER_PAGE
+    assert entries(second) == 4
+    # The figures count every kommun, not only this page's.
+    assert f"{len(in_force)} kommuner har ett medborgarlöfte inom temat som gäller {year}." in first
+    assert "Med kommande och avslutade löften är det 24 kommuner." in first
+    assert f"De visas {THEME_KOMMUNER_PER_PAGE} åt gången, på 2 sidor." in first
+    assert ">Kommun 00</a></h3>" in first and ">Kommun 21</a></h3>" in second
+    assert 'id="avslutade"' not in first and 'id="avslutade"' in second
+    assert second.index(">Kommun 21</a></h3>") < second.index('id="avslutade"') < second.index(">Avslutad A</a></h3>")
+    # Each group is reachable from any page: the contents link to the page where it begins.
+    for content in (first, second):
+        assert 'href="?sida=1#pagar">Medborgarlöften som gäller nu</a> (22)' in content
+        assert 'href="?sida=2#avslutade">Avslutade medborgarlöften</a> (2)' in content
+    assert '<a href="?sida=1" aria-current="page">1</a>' in first
+    assert '<a href="?sida=2">Nästa sida</a>' in first
+    assert '<a href="?sida=2" aria-current="page">2</a>' in second
+    assert '<a href="?sida=1">Föregående sida</a>' in second
+    assert "<title>Tema: Trafik – sida 2 av 2" in second
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 2), ("inte-ett-tal", 1)])
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_instead_of_an_error(resident, trafik, asked, shown):
+    for n in range(THEME_KOMMUNER_PER_PAGE + 1):
+        make_themed_period(theme=trafik, municipality=make_municipality(name=f"Kommun {n:02}"))
+
+    response = resident.get(theme_url(trafik) + f"?sida={asked}")
+
+    assert response.status_code == 200
+    assert f'<a href="?sida={shown}" aria-current="page">{shown}</a>' in response.content.decode()
+
+
+def test_a_theme_on_one_page_has_no_page_links(resident, trafik):
+    make_themed_period(theme=trafik)
+
+    content = resident.get(theme_url(trafik)).content.decode()
+
+    assert 'class="theme-pages' not in content
 
 
 def test_period_page_links_a_focus_areas_theme_to_the_theme_page(resident, trafik):

@@ -10,14 +10,26 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
+from surveys.calendar import dialogue_calendar_ical, dialogue_uid
+from tests.factories import dialogues as dialogue_factories
 from tests.factories import make_municipality
-from tests.factories.dialogues import make_dialogue, stockholm
+from tests.factories.dialogues import stockholm
 
 pytestmark = pytest.mark.django_db
 
 ALL_URL = reverse("dialogue_calendar")
+
+
+NEXT_YEAR = timezone.localdate().year + 1
+
+
+def make_dialogue(**fields):
+    """A dialogue next year unless the test says when: the feed for all kommuner has only the coming ones and
+    the last year's (the factory's default is in 2016)."""
+    fields.setdefault("starts_at", stockholm(NEXT_YEAR, 2, 27, 12))
+    return dialogue_factories.make_dialogue(**fields)
 
 
 def feed_url(slug):
@@ -58,8 +70,8 @@ def test_each_event_has_uid_times_summary_location_description_and_url_back_to_i
     dialogue = make_dialogue(
         municipality=kommuner["umea"],
         title="Medborgardialog om trygghet",
-        starts_at=stockholm(2016, 2, 27, 12),
-        ends_at=stockholm(2016, 2, 27, 15),
+        starts_at=stockholm(NEXT_YEAR, 2, 27, 12),
+        ends_at=stockholm(NEXT_YEAR, 2, 27, 15),
         place="Coop Forum",
         description="Ta chansen att komma och berätta.",
     )
@@ -68,8 +80,8 @@ def test_each_event_has_uid_times_summary_location_description_and_url_back_to_i
 
     event = by_uid[f"dialogue-{dialogue.pk}@{settings.CALENDAR_UID_DOMAIN}"]
     start, end = event.decoded("DTSTART"), event.decoded("DTEND")
-    assert start == stockholm(2016, 2, 27, 12)
-    assert end == stockholm(2016, 2, 27, 15)
+    assert start == stockholm(NEXT_YEAR, 2, 27, 12)
+    assert end == stockholm(NEXT_YEAR, 2, 27, 15)
     assert start.utcoffset() == datetime.timedelta(hours=1)  # CET in February
     assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
     assert str(event["SUMMARY"]) == "Medborgardialog om trygghet"
@@ -80,14 +92,14 @@ def test_each_event_has_uid_times_summary_location_description_and_url_back_to_i
 
 
 def test_the_time_zone_is_described_in_the_feed(resident, kommuner):
-    make_dialogue(municipality=kommuner["umea"], starts_at=stockholm(2016, 7, 1, 18), ends_at=None)
+    make_dialogue(municipality=kommuner["umea"], starts_at=stockholm(NEXT_YEAR, 7, 1, 18), ends_at=None)
 
     calendar, by_uid = events(resident.get(ALL_URL))
     (event,) = by_uid.values()
 
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
     assert event.decoded("DTSTART").astimezone(ZoneInfo("UTC")) == datetime.datetime(
-        2016, 7, 1, 16, tzinfo=ZoneInfo("UTC")
+        NEXT_YEAR, 7, 1, 16, tzinfo=ZoneInfo("UTC")
     )
     assert "DTEND" not in event  # no end time was given, so none is invented
 
@@ -238,10 +250,80 @@ def test_the_2016_umea_dialogues_from_the_content_are_in_the_umea_feed(resident)
 
 @pytest.mark.parametrize("size", [1, 30])
 def test_feed_query_count_does_not_grow_with_data(resident, django_assert_num_queries, size):
-    municipality = make_municipality()
+    municipalities = [make_municipality() for _ in range(3)]
     for index in range(size):
-        make_dialogue(municipality=municipality, starts_at=stockholm(2016, 1, 1, 12) + datetime.timedelta(days=index))
+        make_dialogue(
+            municipality=municipalities[index % 3],
+            starts_at=stockholm(NEXT_YEAR, 1, 1, 12) + datetime.timedelta(days=index),
+            kind="safety_walk" if index % 2 else "dialogue",
+        )
     with django_assert_num_queries(1):
-        assert resident.get(ALL_URL).status_code == 200
+        assert len(events(resident.get(ALL_URL))[1]) == size
     with django_assert_num_queries(2):
-        assert resident.get(feed_url(municipality.slug)).status_code == 200
+        assert resident.get(feed_url(municipalities[0].slug)).status_code == 200
+
+
+def test_the_feed_for_all_kommuner_has_what_is_coming_and_the_last_year_a_kommuns_feed_everything(resident, kommuner):
+    now = timezone.now()
+    coming = make_dialogue(municipality=kommuner["umea"], starts_at=now + datetime.timedelta(days=30))
+    last_year = make_dialogue(municipality=kommuner["umea"], starts_at=now - datetime.timedelta(days=360))
+    older = make_dialogue(municipality=kommuner["umea"], starts_at=now - datetime.timedelta(days=370))
+
+    _, national = events(resident.get(ALL_URL))
+    _, umea = events(resident.get(feed_url("umea")))
+
+    assert set(national) == {dialogue_uid(coming), dialogue_uid(last_year)}
+    assert set(umea) == {dialogue_uid(coming), dialogue_uid(last_year), dialogue_uid(older)}
+
+
+def test_the_page_offering_the_feeds_says_how_far_back_they_go(resident):
+    content = resident.get(reverse("dialogue_list")).content.decode()
+
+    assert "de kommande tillfällena och dem från det senaste året" in content
+    assert "En kommuns kalender har alla kommunens tillfällen" in content
+
+
+def library_event(dialogue, url):
+    """The event as the icalendar library's own Event writes it (what the feed did before it wrote the lines)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    changed = dialogue.updated_at.astimezone(datetime.UTC).replace(microsecond=0)
+    event = Event()
+    event.add("uid", dialogue_uid(dialogue))
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("dtstart", dialogue.starts_at.astimezone(zone))
+    if dialogue.ends_at:
+        event.add("dtend", dialogue.ends_at.astimezone(zone))
+    event.add("summary", dialogue.title)
+    event.add("location", f"{dialogue.place}, {dialogue.municipality.official_name}")
+    event.add("description", "\n\n".join(part for part in (dialogue.description, url) if part))
+    event.add("url", url)
+    event.add("categories", [str(dialogue.get_kind_display())])
+    return event.to_ical()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kort",
+        "Möte; med komma, semikolon\nBEGIN:VEVENT\nUID:inbakad",
+        "å" * 200,  # two octets a character: a fold must not split one
+        "Trygghetsvandring i Östra Ersboda, från Ersboda torg till gångtunneln under Norrlandsvägen: "
+        "vi går tillsammans och tittar på belysning, buskage och skymda hörn.",
+        *("x" * n + "\\;,\n€🙂" * 20 for n in range(12)),  # escapes and 3-4 octet characters at every fold point
+        "",
+    ],
+)
+def test_each_event_is_byte_for_byte_what_the_library_would_write(kommuner, text):
+    dialogue = make_dialogue(
+        municipality=kommuner["umea"],
+        title=text or "Rubrik",
+        place=text or "Torget",
+        description=text,
+        ends_at=None if not text else stockholm(NEXT_YEAR, 2, 27, 15),
+    )
+    dialogue.refresh_from_db()
+
+    feed = dialogue_calendar_ical(dialogues=[dialogue], name="Test", absolute_url=lambda path: "https://x.se" + path)
+
+    assert library_event(dialogue, f"https://x.se/dialoger/{dialogue.pk}/") in feed
