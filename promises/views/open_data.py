@@ -15,6 +15,8 @@ from promises.open_data import dcat, export, fields, schema
 
 
 def open_data(request):
+    """The documentation and the downloads: every kommun's files, and each period's files of the kommun chosen
+    (?kommun=…); all periods of 290 kommuner on one page were thousands of links nobody reads in one go."""
     periods = (
         PromisePeriod.objects.published()
         .select_related("municipality")
@@ -27,6 +29,8 @@ def open_data(request):
             list(group) for _key, group in groupby(periods, key=lambda period: period.municipality_id)
         )
     ]
+    kommun = request.GET.get("kommun", "")
+    selected = next((item for item in downloads if item["municipality"].slug == kommun), None)
     levels = [
         {"level": label, "fields": [(field, fields.field_description(field)) for field in level_fields]}
         for _level, label, level_fields in fields.fields_by_level()
@@ -36,6 +40,9 @@ def open_data(request):
         "promises/open_data.html",
         {
             "downloads": downloads,
+            "municipalities": [item["municipality"] for item in downloads],
+            "selected": selected["municipality"] if selected else None,
+            "unknown_kommun": bool(kommun and selected is None),
             "fields": levels,
             "header_line": export.CSV_DELIMITER.join(fields.FIELD_NAMES),
             "datapackage_url": reverse("open_data_datapackage"),
