@@ -187,7 +187,10 @@ PAGES = {
     "sitemap_dialogues": (2, lambda n: "/sitemap-dialoger.xml"),
     "sitemap_pages": (0, lambda n: "/sitemap-sidor.xml"),
     "robots": (0, lambda n: "/robots.txt"),
+    # Kommuner with their count of published periods; with one chosen, its periods too.
     "open_data": (1, lambda n: "/oppna-data/"),
+    "open_data_kommun_chosen": (2, lambda n: with_query("/oppna-data/", kommun=n.municipality.slug)),
+    "survey_list_page_2": (3, lambda n: with_query("/enkater/", sida=2)),
     # One streamed query of periods, and five prefetches per chunk of 200 periods: the whole nation's file grows
     # by five queries per 200 periods on purpose (it never holds the nation in memory). Both nations fit one chunk.
     "open_data_all_csv": (6, lambda n: "/oppna-data/medborgarloften.csv"),
