@@ -10,8 +10,10 @@ The backend is chosen in one place, `_backend()`, by the database in use:
 - SQLite (the embedded development database): every word must occur in one of the fields (icontains), title hits
   first; the excerpt is a window of text around the first hit, cut in Python.
 
-Both return the same `SearchResult`s through `search()`, which the paginator slices: only the page's rows are
-fetched and excerpted, whatever the number of hits. Dialogues that have taken place come after everything else
+Both return the same `SearchResult`s through `search()`, which the paginator slices. One query orders every hit
+and returns the keys (kind, id) of the best MAX_RESULTS with the total count (a window function), so the texts
+are scanned once, not once to count and again to rank; then only the page's rows are fetched and excerpted,
+whatever the number of hits. Dialogues that have taken place come after everything else
 (promises, follow-ups, dialogues still to come): an invitation from 2016 is history, and a resident searching
 "trygghet" first wants what is promised. Within each of those two tiers hits are ordered best first, then newest.
 
@@ -49,6 +51,9 @@ MAX_QUERY_LENGTH = 200
 # Each word adds conditions on SQLite; nobody searches for more words than this.
 MAX_WORDS = 10
 EXCERPT_LENGTH = 220  # characters, SQLite fallback
+# Hits a visitor can page through (fifty pages of twenty): a search that finds more says how many it found and
+# asks for a narrower one, and no request has the database hand over more keys than that.
+MAX_RESULTS = 1000
 
 START, STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
@@ -105,9 +110,6 @@ class _Source:
     title_field: str | None
     excerpt_fields: tuple
     related: tuple
-    # Whether the table has the generated, indexed `search_document` column on PostgreSQL (migration 0007). Area
-    # reports have none yet: their vector is computed in the query (one row per focus area and year, few enough).
-    stored_document: bool = True
 
     def public(self):
         published = Publication.PUBLISHED
@@ -140,8 +142,8 @@ class _Source:
         return document
 
     def document(self):
-        """What the PostgreSQL backend matches and ranks: the stored column where there is one."""
-        return StoredDocument() if self.stored_document else self.vector()
+        """What the PostgreSQL backend matches and ranks: the stored, GIN-indexed column."""
+        return StoredDocument()
 
     def tier(self, now):
         """0 for what is current or to come, 1 for dialogues that have taken place: ordered before the rank."""
@@ -151,7 +153,8 @@ class _Source:
 
 
 class StoredDocument(Expression):
-    """The `search_document` column that migration 0007 adds on PostgreSQL: vector(), generated and GIN-indexed,
+    """The `search_document` column that migrations 0007 and 0011 add on PostgreSQL: vector(), generated and
+    GIN-indexed,
     so that ranking thousands of hits does not parse every text again.
 
     Not a model field, since SQLite has no such column; it is read from the query's own table.
@@ -214,7 +217,6 @@ SOURCES = (
         title_field=None,
         excerpt_fields=("done", "reason"),
         related=("follow_up__period__municipality", "focus_area"),
-        stored_document=False,
     ),
     _Source(
         kind=Kind.DIALOGUE,
@@ -268,21 +270,20 @@ def search(text, *, municipality=None, category=None):
 
 
 class SearchResults:
-    """Hits as the Paginator sees them: count() is one query, a slice one query plus one per kind on the page."""
+    """Hits as the Paginator sees them: the first count() or slice runs one query for the ordered keys of the best
+    MAX_RESULTS hits and their total; each slice then runs one query per kind on it."""
 
     def __init__(self, backend, sources, municipality):
         self._backend = backend
         now = timezone.now()
-        matches, rows = [], []
+        rows = []
         for source in sources:
             matching = backend.matching(source)
             if matching is None:
                 continue
             if municipality is not None:
                 matching = matching.filter(**{source.municipality: municipality})
-            matching = matching.order_by()
-            matches.append(matching.values_list("pk"))
-            ranked = matching.annotate(
+            ranked = matching.order_by().annotate(
                 hit_kind=Value(int(source.kind), output_field=IntegerField()),
                 hit_id=F("pk"),
                 hit_rank=backend.rank(source),
@@ -290,30 +291,50 @@ class SearchResults:
                 hit_tier=source.tier(now),
             )
             rows.append(ranked.values_list("hit_kind", "hit_id", "hit_rank", "hit_year", "hit_tier"))
-        self._rows = self._matches = None
-        if rows:
-            # Counting needs no rank: the matches alone come straight from the indexes.
-            self._matches = matches[0].union(*matches[1:], all=True)
-            self._rows = (
-                rows[0].union(*rows[1:], all=True).order_by("hit_tier", "-hit_rank", "-hit_year", "hit_kind", "-hit_id")
+        self._rows = rows[0].union(*rows[1:], all=True) if rows else None
+        self._keys = None
+        self._total = 0
+
+    def _fetch(self):
+        if self._keys is not None:
+            return
+        self._keys = []
+        if self._rows is None:
+            return
+        # A union cannot be annotated in the ORM, so the window count and the order wrap its compiled SQL (its
+        # parameters stay parameters).
+        sql, params = self._rows.query.get_compiler(using=self._rows.db).as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT hit_kind, hit_id, COUNT(*) OVER () FROM ({sql}) hits "
+                "ORDER BY hit_tier, hit_rank DESC, hit_year DESC, hit_kind, hit_id DESC LIMIT %s",
+                (*params, MAX_RESULTS),
             )
+            fetched = cursor.fetchall()
+        self._keys = [(kind, pk) for kind, pk, _total in fetched]
+        self._total = fetched[0][2] if fetched else 0
+
+    @property
+    def total(self):
+        """Every hit, also those past MAX_RESULTS."""
+        self._fetch()
+        return self._total
 
     def count(self):
-        return 0 if self._matches is None else self._matches.count()
+        """The hits that can be paged through."""
+        self._fetch()
+        return len(self._keys)
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, index):
-        if self._rows is None:
-            return []
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        if index.start is not None and index.stop is not None and index.stop <= index.start:
-            return []
-        rows = list(self._rows[index])
+        self._fetch()
+        keys = self._keys[index]
         by_kind = {}
-        for kind, pk, *_order in rows:
+        for kind, pk in keys:
             by_kind.setdefault(kind, []).append(pk)
         results = {}
         for kind, pks in by_kind.items():
@@ -321,7 +342,7 @@ class SearchResults:
             objects = self._backend.with_excerpts(source, source.public().select_related(*source.related))
             for obj in objects.filter(pk__in=pks):
                 results[kind, obj.pk] = _result(source, obj, self._backend)
-        return [results[kind, pk] for kind, pk, *_order in rows if (kind, pk) in results]
+        return [results[key] for key in keys if key in results]
 
 
 class _PostgresBackend:
@@ -380,7 +401,8 @@ class _FallbackBackend:
 
     def _word_matches(self, fields, word):
         # SQLite's LIKE folds case for ASCII letters only, so "åtgärd" would miss "Åtgärd": try the usual casings.
-        variants = {word.lower(), word.capitalize(), word.upper()}
+        # An ASCII word needs one LIKE per field, not three: each is a scan of every text.
+        variants = {word} if word.isascii() else {word.lower(), word.capitalize(), word.upper()}
         condition = Q()
         for field in fields:
             for variant in variants:

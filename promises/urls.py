@@ -43,7 +43,7 @@ feed_patterns = [
 # Open data: the documentation page and CSV/JSON files for everything, per kommun and per period.
 OPEN_DATA_PERIOD = "oppna-data/<slug:municipality_slug>/<year:start_year>-<year:end_year>"
 open_data_patterns = [
-    path("oppna-data/", public_page(open_data.open_data), name="open_data"),
+    path("oppna-data/", public_page(open_data.open_data, query=("kommun",)), name="open_data"),
     path("oppna-data/medborgarloften.csv", open_data.open_data_all_csv, name="open_data_all_csv"),
     path("oppna-data/medborgarloften.json", open_data.open_data_all_json, name="open_data_all_json"),
     path(

@@ -170,7 +170,7 @@ def _raw_counts(survey):
     """Answers per cell and respondents per question for a whole survey, in two queries."""
     answers = Answer.objects.filter(question__survey=survey).order_by()
     cells = defaultdict(int)
-    for row in answers.values("question_id", "choice_id", "scale_value", "time_of_day").annotate(n=Count("id")):
+    for row in answers.values("question_id", "choice_id", "scale_value", "time_of_day").annotate(n=Count("*")):
         question_id = row["question_id"]
         if row["choice_id"] is not None:
             cells[question_id, ("choice", row["choice_id"])] += row["n"]

@@ -10,7 +10,7 @@ from surveys.views import dialogues, survey, unsafe_places
 UNSAFE_PLACE_LIST_QUERY = ("kommun", "tid", "status", "visa_atgardade", "sida")
 
 survey_patterns = [
-    path("enkater/", public_page(survey.survey_list, query=("kommun",)), name="survey_list"),
+    path("enkater/", public_page(survey.survey_list, query=("kommun", "sida")), name="survey_list"),
     path("enkater/<slug:slug>/", survey.survey_answer, name="survey_answer"),
     path("enkater/<slug:slug>/tack/", survey.survey_thanks, name="survey_thanks"),
     path("enkater/<slug:slug>/resultat/", public_page(survey.survey_results), name="survey_results"),

@@ -1,8 +1,7 @@
 """Open data: the documentation page, the CSV and JSON downloads, and the DCAT-AP-SE catalogue."""
 
-from itertools import groupby
-
 from django.conf import settings
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,18 +14,25 @@ from promises.open_data import dcat, export, fields, schema
 
 
 def open_data(request):
-    periods = (
-        PromisePeriod.objects.published()
-        .select_related("municipality")
-        .only("start_year", "end_year", "municipality__name", "municipality__official_name", "municipality__slug")
-        .order_by("municipality__name", "municipality_id", "start_year")
+    """The documentation and the downloads: every kommun's files, and each period's files of the kommun chosen
+    (?kommun=…); all periods of 290 kommuner on one page were thousands of links nobody reads in one go."""
+    published = Q(promise_periods__publication=Publication.PUBLISHED)
+    municipalities = list(
+        Municipality.objects.annotate(period_count=Count("promise_periods", filter=published))
+        .filter(period_count__gt=0)
+        .only("name", "official_name", "slug")
+        .order_by("name", "pk")
     )
-    downloads = [
-        {"municipality": municipality_periods[0].municipality, "periods": municipality_periods}
-        for municipality_periods in (
-            list(group) for _key, group in groupby(periods, key=lambda period: period.municipality_id)
+    kommun = request.GET.get("kommun", "")
+    selected = next((municipality for municipality in municipalities if municipality.slug == kommun), None)
+    periods = []
+    if selected is not None:
+        periods = list(
+            PromisePeriod.objects.published()
+            .for_municipality(selected)
+            .only("municipality_id", "start_year", "end_year")
+            .order_by("start_year")
         )
-    ]
     levels = [
         {"level": label, "fields": [(field, fields.field_description(field)) for field in level_fields]}
         for _level, label, level_fields in fields.fields_by_level()
@@ -35,7 +41,10 @@ def open_data(request):
         request,
         "promises/open_data.html",
         {
-            "downloads": downloads,
+            "municipalities": municipalities,
+            "selected": selected,
+            "periods": periods,
+            "unknown_kommun": bool(kommun and selected is None),
             "fields": levels,
             "header_line": export.CSV_DELIMITER.join(fields.FIELD_NAMES),
             "datapackage_url": reverse("open_data_datapackage"),

@@ -239,7 +239,10 @@ class Answer(models.Model):
     page_cache_invalidates = "nothing"  # as Response
 
     response = models.ForeignKey(Response, verbose_name=_("svar"), on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, verbose_name=_("fråga"), on_delete=models.PROTECT, related_name="answers")
+    # Indexed by answer_counts below, which starts with the question.
+    question = models.ForeignKey(
+        Question, verbose_name=_("fråga"), on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     choice = models.ForeignKey(
         Choice,
         verbose_name=_("svarsalternativ"),
@@ -258,6 +261,13 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("svar på fråga")
         verbose_name_plural = _("svar på frågor")
+        # The published results count a survey's answers per question and cell, and its respondents per question
+        # (surveys/results.py): with every column they read in one index, both are index-only scans of the
+        # survey's own answers, where PostgreSQL otherwise scanned every answer of every survey (0.2 s alone at
+        # 370 000 answers, seconds under load). It replaces the question's own index: no more work per post.
+        indexes = [
+            models.Index(fields=["question", "choice", "scale_value", "time_of_day", "response"], name="answer_counts")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scale_value__isnull=True) | Q(scale_value__gte=1, scale_value__lte=5),

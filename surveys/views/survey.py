@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,13 +27,18 @@ from surveys.services import response_submit
 ANSWER_RATE = "20/h"
 
 
+# Kommuner per page of the national list: 290 sections on one page is a long scroll for a reader (and a slow
+# render); the kommun filter above the list is the quick way to one's own.
+KOMMUNER_PER_PAGE = 25
+
 # A closed survey whose results never came is listed as awaiting them for this long, then only on its own page.
 AWAITING_DAYS = 365
 
 
 @require_GET
 def survey_list(request):
-    """/enkater/: per kommun, the surveys open now, those awaiting their results, and the published results."""
+    """/enkater/: per kommun, the surveys open now, those awaiting their results, and the published results; a
+    page of KOMMUNER_PER_PAGE kommuner at a time."""
     today = timezone.localdate()
     municipalities = list(Municipality.objects.order_by("name"))
     kommun = request.GET.get("kommun", "")
@@ -63,6 +69,7 @@ def survey_list(request):
         }
         for municipality in sorted(groups, key=lambda m: m.name)
     ]
+    page = Paginator(listed, KOMMUNER_PER_PAGE).get_page(request.GET.get("sida"))
     return render(
         request,
         "surveys/survey_list.html",
@@ -70,7 +77,8 @@ def survey_list(request):
             "municipalities": municipalities,
             "selected": selected,
             "unknown_kommun": bool(kommun and selected is None),
-            "groups": listed,
+            "groups": page.object_list,
+            "page": page,
             "today": today,
         },
     )

@@ -153,20 +153,20 @@ PAGES = {
     "period_document": (8, lambda n: n.period.get_absolute_url() + "dokument/"),
     "follow_up": (6, lambda n: n.follow_up.get_absolute_url()),
     "follow_up_report": (6, lambda n: n.follow_up.get_absolute_url() + "rapport/"),
-    # Kommuner for the filter, the count, one page of (kind, id), one query per kind on the page; each search
-    # fills a page of twenty with one kind (tests/promises/test_search.py has all five kinds on one page: 8).
-    "search_periods": (4, lambda n: with_query("/sok/", q="syntetisk")),
-    "search_activities": (4, lambda n: with_query("/sok/", q="trafik")),
-    "search_follow_ups": (4, lambda n: with_query("/sok/", q="uppföljning")),
-    "search_reports": (4, lambda n: with_query("/sok/", q="rapport")),
+    # Kommuner for the filter, the ordered keys with their count, one query per kind on the page; each search
+    # fills a page of twenty with one kind (tests/promises/test_search.py has all five kinds on one page: 7).
+    "search_periods": (3, lambda n: with_query("/sok/", q="syntetisk")),
+    "search_activities": (3, lambda n: with_query("/sok/", q="trafik")),
+    "search_follow_ups": (3, lambda n: with_query("/sok/", q="uppföljning")),
+    "search_reports": (3, lambda n: with_query("/sok/", q="rapport")),
     # Past dialogues come after everything else, so only the filter gives a page of dialogues alone.
-    "search_dialogues": (4, lambda n: with_query("/sok/", q="trygghet", typ="dialoger")),
+    "search_dialogues": (3, lambda n: with_query("/sok/", q="trygghet", typ="dialoger")),
     # Promises only: an unfiltered page 2 of "trafik" would hold dialogues as well as activities on one nation, and
     # not on the other.
-    "search_page_2": (4, lambda n: with_query("/sok/", q="trafik", typ="loften", sida=2)),
+    "search_page_2": (3, lambda n: with_query("/sok/", q="trafik", typ="loften", sida=2)),
     # …and the chosen kommun. Its page of "trafik" holds one kind more than the nation's: the follow-ups'
     # focus-area reports, which the nation has since bench/synthetic.py writes them (the same on both nations).
-    "search_in_kommun": (6, lambda n: with_query("/sok/", q="trafik", kommun=n.municipality.slug)),
+    "search_in_kommun": (5, lambda n: with_query("/sok/", q="trafik", kommun=n.municipality.slug)),
     "theme_list": (2, lambda n: "/teman/"),
     "theme": (8, lambda n: f"/teman/{n.theme.slug}/"),
     "overview": (6, lambda n: "/oversikt/"),
@@ -187,7 +187,10 @@ PAGES = {
     "sitemap_dialogues": (2, lambda n: "/sitemap-dialoger.xml"),
     "sitemap_pages": (0, lambda n: "/sitemap-sidor.xml"),
     "robots": (0, lambda n: "/robots.txt"),
+    # Kommuner with their count of published periods; with one chosen, its periods too.
     "open_data": (1, lambda n: "/oppna-data/"),
+    "open_data_kommun_chosen": (2, lambda n: with_query("/oppna-data/", kommun=n.municipality.slug)),
+    "survey_list_page_2": (3, lambda n: with_query("/enkater/", sida=2)),
     # One streamed query of periods, and five prefetches per chunk of 200 periods: the whole nation's file grows
     # by five queries per 200 periods on purpose (it never holds the nation in memory). Both nations fit one chunk.
     "open_data_all_csv": (6, lambda n: "/oppna-data/medborgarloften.csv"),

@@ -13,8 +13,8 @@ from tests.factories import make_full_period, make_municipality, make_period
 pytestmark = pytest.mark.django_db
 
 
-def page(client, prefix=""):
-    response = client.get(prefix + reverse("open_data"))
+def page(client, prefix="", **params):
+    response = client.get(prefix + reverse("open_data"), params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -64,12 +64,26 @@ def test_downloads_are_listed_for_kommuner_with_a_published_promise_only(residen
     html = page(resident)
 
     assert 'id="kommun-vindeln"' in html and 'id="kommun-umea"' in html
-    assert reverse("open_data_period_csv", args=["vindeln", 2023, 2025]) in html
     assert "bjurholm" not in html and "nordmaling" not in html
+
+
+def test_each_periods_files_are_listed_for_the_kommun_chosen(resident, vasterbotten):
+    national = page(resident)
+    chosen = page(resident, kommun="vindeln")
+
+    period_csv = reverse("open_data_period_csv", args=["vindeln", 2023, 2025])
+    assert period_csv not in national
+    assert 'href="?kommun=vindeln#kommun-vindeln"' in national
+    assert period_csv in chosen
+    assert reverse("open_data_period_csv", args=["umea", 2023, 2025]) not in chosen
+    assert '<option value="vindeln" selected>' in chosen
+    assert "Vi kände inte igen kommunen" in page(resident, kommun="okand")
 
 
 def test_every_download_link_on_the_page_works(resident, vasterbotten):
     links = set(re.findall(r'href="(/oppna-data/[^"#]+\.(?:csv|json))"', page(resident)))
+    links |= set(re.findall(r'href="(/oppna-data/[^"#]+\.(?:csv|json))"', page(resident, kommun="vindeln")))
+    links |= set(re.findall(r'href="(/oppna-data/[^"#]+\.(?:csv|json))"', page(resident, kommun="umea")))
 
     assert len(links) == 2 + 2 * 2 + 2 * 2 + 1  # everything, per kommun, per period; the CSV's Table Schema
     for link in links:
@@ -91,13 +105,16 @@ def test_page_without_any_published_promise_says_so(resident, db):
 
 
 @pytest.mark.parametrize("kommuner", [3, 12])
-def test_page_takes_one_query_however_many_kommuner(resident, django_assert_num_queries, kommuner):
+def test_page_takes_one_query_however_many_kommuner_two_with_one_chosen(resident, django_assert_num_queries, kommuner):
     for n in range(kommuner):
         municipality = make_municipality(slug=f"kommun-{n}")
         make_full_period(municipality=municipality, focus_areas=1, activities=2, follow_up_years=[2023])
         make_period(municipality=municipality, start_year=2026, end_year=2027)
     with django_assert_num_queries(1):
         html = page(resident)
+    assert html.count('<li class="mb-3" id="kommun-') == kommuner
+    with django_assert_num_queries(2):  # and the chosen kommun's periods
+        html = page(resident, kommun="kommun-0")
     assert html.count('<li class="mb-3" id="kommun-') == kommuner
 
 

@@ -273,31 +273,29 @@ def test_postgresql_uses_the_search_indexes(umea):
         3: "follow_up_search",
         4: "activity_report_search",
         5: "dialogue_search",
+        6: "focus_area_report_search",
     }
     query = SearchQuery("'trafik':*", search_type="raw", config="swedish")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     for source in SOURCES:
-        if not source.stored_document:
-            continue  # computed in the query (promises/search.py says why)
         matching = source.public().model.objects.alias(document=StoredDocument()).filter(document=query)
         plan = matching.explain()
         assert f"Bitmap Index Scan on {indexes[source.kind]}" in plan, f"{source.kind.name}:\n{plan}"
 
 
 def test_postgresql_stored_documents_match_the_searched_fields(umea):
-    """Migration 0007 generates `search_document` from the same fields and weights as `_Source.vector()`."""
+    """Migrations 0007 and 0011 generate `search_document` from the same fields and weights as `_Source.vector()`."""
     _postgresql_only()
     period = make_period(municipality=umea, title="Rubrik", preamble="Inledning", basis="Underlag")
     activity = make_activity(make_focus_area(period), title="Titel", text="Text", target="Mål")
     follow_up = make_follow_up(period, summary="Sammanfattning")
     report = make_report(follow_up, activity, status="stopped", done="Gjort", reason="Skäl")
     dialogue = make_dialogue(municipality=umea, heard="Hört", not_taken_up="Inte")
-    objects = {1: period, 2: activity, 3: follow_up, 4: report, 5: dialogue}
+    area_report = make_area_report(follow_up, activity.focus_area, done="Gjort", reason="Skäl")
+    objects = {1: period, 2: activity, 3: follow_up, 4: report, 5: dialogue, 6: area_report}
     for source in SOURCES:
-        if not source.stored_document:
-            continue
         model = type(objects[source.kind])
         stored, computed = (
             model.objects.filter(pk=objects[source.kind].pk)
@@ -699,20 +697,20 @@ def _nation(size):
 @pytest.mark.parametrize("size", [3, 12])
 def test_query_count_does_not_grow_with_data(resident, db, django_assert_num_queries, size):
     _nation(size)
-    # kommuner for the filter, count, one page of (kind, id), then one query per kind on the page.
-    with django_assert_num_queries(8):
+    # kommuner for the filter, the ordered keys and their count, then one query per kind on the page.
+    with django_assert_num_queries(7):
         response = resident.get(URL, {"q": "trafik"})
     assert response.context["page"].paginator.count == 5 * size
     assert {hit.kind for hit in _hits(response)} == {1, 2, 3, 4, 5}
-    # Page 2 (when there is one) holds fewer kinds: three queries and one per kind on it, whatever the size.
+    # Page 2 (when there is one) holds fewer kinds: two queries and one per kind on it, whatever the size.
     with CaptureQueriesContext(connection) as queries:
         response = resident.get(URL, {"q": "trafik", "sida": "2"})
-    assert len(queries) == 3 + len({hit.kind for hit in _hits(response)})
+    assert len(queries) == 2 + len({hit.kind for hit in _hits(response)})
 
 
 def test_query_count_with_no_hits(resident, db, django_assert_num_queries):
     _nation(3)
-    with django_assert_num_queries(2):  # kommuner, count
+    with django_assert_num_queries(2):  # kommuner, the (no) keys
         response = resident.get(URL, {"q": "xylofon"})
     assert response.context["page"].paginator.count == 0
 
@@ -724,3 +722,16 @@ def test_draft_period_follow_up_published_date_is_irrelevant(resident, umea):
     assert follow_up.publication == Publication.PUBLISHED
 
     assert _urls(resident.get(URL, {"q": "cyklistolyckor"})) == []
+
+
+def test_a_search_with_more_hits_than_can_be_paged_says_how_many_and_shows_the_best(resident, many_hits, monkeypatch):
+    monkeypatch.setattr("promises.search.MAX_RESULTS", 30)
+
+    response = resident.get(URL, {"q": "klotter", "sida": "9"})
+
+    page = response.context["page"]
+    assert page.paginator.count == 30 and page.paginator.num_pages == 2 and page.number == 2
+    assert len(_urls(response)) == 10
+    content = response.content.decode()
+    assert "45 träffar för ”klotter”" in content
+    assert "Här visas de 30 bästa träffarna." in content

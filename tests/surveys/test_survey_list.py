@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from surveys.views.survey import KOMMUNER_PER_PAGE
 from tests.factories import make_municipality
 from tests.factories.surveys import make_closed_survey, make_survey
 
@@ -162,4 +163,23 @@ def test_the_list_takes_a_fixed_number_of_queries(resident, django_assert_num_qu
         response = resident.get(URL)
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="survey-list-municipality"') == 2 * size
+    assert response.content.decode().count('class="survey-list-municipality"') == min(2 * size, KOMMUNER_PER_PAGE)
+
+
+def test_the_national_list_comes_a_page_of_kommuner_at_a_time(resident):
+    municipalities = [make_municipality(name=f"Kommun {n:02}", slug=f"kommun-{n:02}") for n in range(30)]
+    make_survey(municipalities=municipalities, results_expected_on=days(60))
+
+    first = resident.get(URL).content.decode()
+    second = resident.get(URL, {"sida": "2"}).content.decode()
+
+    assert first.count('class="survey-list-municipality"') == KOMMUNER_PER_PAGE
+    assert 'id="kommun-kommun-00"' in first and 'id="kommun-kommun-25"' not in first
+    assert second.count('class="survey-list-municipality"') == 30 - KOMMUNER_PER_PAGE
+    assert 'id="kommun-kommun-25"' in second and 'id="kommun-kommun-29"' in second
+    assert '<nav aria-label="Fler kommuner med trygghetsundersökningar" class="list-pages">' in first
+    assert "Sida 1 av 2" in first and 'href="?sida=2" rel="next"' in first
+    assert 'href="?sida=1" rel="prev"' in second
+    # A page that does not exist shows the last one; one kommun's list has no pages.
+    assert 'id="kommun-kommun-29"' in resident.get(URL, {"sida": "99"}).content.decode()
+    assert "list-pages" not in resident.get(URL, {"kommun": "kommun-29"}).content.decode()

@@ -354,3 +354,14 @@ def test_the_series_costs_a_fixed_number_of_queries_per_repeating_survey(residen
         response = resident.get(url_of(current))
 
     assert response.content.decode().count("survey-series-table") == 1
+
+
+def test_the_results_counts_are_read_from_one_index_of_the_answers():
+    """surveys/results.py counts a survey's answers per cell and its respondents per question: every column those
+    counts read is in the index answer_counts (surveys 0007), which starts with the question, so that both are
+    index-only scans of one survey's answers rather than a scan of every answer."""
+    from surveys.models import Answer
+
+    (index,) = [index for index in Answer._meta.indexes if index.name == "answer_counts"]
+    assert index.fields == ["question", "choice", "scale_value", "time_of_day", "response"]
+    assert not Answer._meta.get_field("question").db_index  # the index above starts with it
