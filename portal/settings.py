@@ -175,6 +175,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # How long browsers and CDNs may keep an anonymous page without asking again (then a 304 if it is unchanged).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 4_000_000)
+# An open survey's questions and choices in that cache (surveys/services.py survey_form_load), so that a resident's
+# post does not read them from the database again; every change to them deletes the copy at once. Off without a
+# shared cache, for the same reason as the page cache.
+SURVEY_FORM_CACHE_SECONDS = env_int("SURVEY_FORM_CACHE_SECONDS", 300 if REDIS_URL else 0)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
 # django-ratelimit warns that a per-process cache is not shared; that is the point of REDIS_URL in production.

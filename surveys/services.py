@@ -1,8 +1,125 @@
 """Work on surveys that spans models. Keyword-only functions named <entity>_<action>."""
 
-from django.db import IntegrityError, transaction
+import logging
+from dataclasses import dataclass
 
-from surveys.models import Answer, Response
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal.page_cache import CACHE_ERRORS
+from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection
+
+logger = logging.getLogger(__name__)
+
+FORM_KEY_PREFIX = "survey-form:"
+
+
+@dataclass
+class SurveyForm:
+    """What the answer page and a resident's post need of a survey: it, its kommuner, its questions in order."""
+
+    survey: Survey
+    municipalities: list
+    groups: list  # [(section or None, [questions with their choices])], as results.survey_questions
+
+
+def _form_key(slug):
+    return FORM_KEY_PREFIX + slug
+
+
+def _form_from_database(slug):
+    from surveys.results import survey_questions
+
+    survey = Survey.objects.prefetch_related("municipalities").filter(slug=slug).first()
+    if survey is None:
+        return None
+    groups, _questions = survey_questions(survey=survey)
+    return SurveyForm(survey=survey, municipalities=list(survey.municipalities.all()), groups=groups)
+
+
+def survey_form_load(*, slug):
+    """The survey with this slug and its questions, or None: five queries, or one cache read while it is cached.
+
+    Every post of a survey reads the same rows, so with a shared cache (SURVEY_FORM_CACHE_SECONDS) they are kept
+    there; saving or deleting the survey, a section, a question or a choice deletes the copy (survey_form_forget).
+    Unknown slugs are not cached, so visitors cannot make the cache hold more than one entry per survey.
+    """
+    seconds = settings.SURVEY_FORM_CACHE_SECONDS
+    if not seconds:
+        return _form_from_database(slug)
+    try:
+        found = cache.get(_form_key(slug))
+    except CACHE_ERRORS:
+        logger.warning("survey form cache unreachable; reading the survey from the database", exc_info=True)
+        return _form_from_database(slug)
+    if found is not None:
+        return found
+    found = _form_from_database(slug)
+    if found is not None:
+        try:
+            cache.set(_form_key(slug), found, timeout=seconds)
+        except CACHE_ERRORS:
+            logger.warning("survey form cache unreachable; not storing the survey", exc_info=True)
+    return found
+
+
+def survey_form_forget(*, slugs):
+    """Deletes the cached copies of these surveys' forms: now, and again when the transaction commits, so that a
+    post read between the two (which saw the old rows) is not what stays cached."""
+    keys = [_form_key(slug) for slug in slugs if slug]
+    if not settings.SURVEY_FORM_CACHE_SECONDS or not keys:
+        return
+
+    def forget():
+        try:
+            cache.delete_many(keys)
+        except CACHE_ERRORS:
+            # The copy then lives until SURVEY_FORM_CACHE_SECONDS at most.
+            logger.warning("survey form cache unreachable; a changed survey may be served for a while", exc_info=True)
+
+    forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(forget)
+
+
+def _slugs(instance):
+    if isinstance(instance, Survey):
+        # A renamed survey's old address keeps its copy until it expires: it only ever served the same survey.
+        return [instance.slug]
+    if isinstance(instance, (SurveySection, Question)):
+        surveys = Survey.objects.filter(pk=instance.survey_id)
+    else:  # a Choice
+        surveys = Survey.objects.filter(questions=instance.question_id)
+    return list(surveys.values_list("slug", flat=True))
+
+
+def _part_changed(sender, instance, raw=False, **kwargs):
+    if not raw and settings.SURVEY_FORM_CACHE_SECONDS:
+        survey_form_forget(slugs=_slugs(instance))
+
+
+def _municipalities_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not settings.SURVEY_FORM_CACHE_SECONDS:
+        return
+    if not reverse:  # survey.municipalities.add(…)
+        if action in ("post_add", "post_remove", "post_clear"):
+            survey_form_forget(slugs=[instance.slug])
+    elif action in ("post_add", "post_remove"):  # municipality.surveys.add(…)
+        survey_form_forget(slugs=Survey.objects.filter(pk__in=pk_set or ()).values_list("slug", flat=True))
+    elif action == "pre_clear":  # afterwards the kommun no longer leads to its surveys
+        survey_form_forget(slugs=instance.surveys.values_list("slug", flat=True))
+
+
+def connect():
+    """Called from SurveysConfig.ready(): a change to a survey's form is seen by the next post."""
+    for model in (Survey, SurveySection, Question, Choice):
+        post_save.connect(_part_changed, sender=model, dispatch_uid=f"survey-form-save-{model.__name__}")
+        post_delete.connect(_part_changed, sender=model, dispatch_uid=f"survey-form-delete-{model.__name__}")
+    m2m_changed.connect(
+        _municipalities_changed, sender=Survey.municipalities.through, dispatch_uid="survey-form-municipalities"
+    )
 
 
 def response_submit(*, survey, municipality_id, answers, submission_token):
@@ -11,9 +128,10 @@ def response_submit(*, survey, municipality_id, answers, submission_token):
     Returns the new Response, or None when a response with this submission token already exists: the same
     form sent twice (a double click, a reload after posting) stores one response. Nothing about the sender
     is stored: no IP address, browser, session or time of day, only the date (Response.submitted_on).
+
+    Nearly every post carries a new token, so the unique constraint is the check: asking first would cost every
+    post a query to catch the rare double submit, which the constraint catches anyway.
     """
-    if Response.objects.filter(submission_token=submission_token).exists():
-        return None
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -23,7 +141,7 @@ def response_submit(*, survey, municipality_id, answers, submission_token):
                 answer.response = response
             Answer.objects.bulk_create(answers)
     except IntegrityError:
-        # Two copies of the same form arriving at once: the unique token lets exactly one of them in.
+        # A double submit, or two copies of the same form arriving at once: the token lets exactly one in.
         if Response.objects.filter(submission_token=submission_token).exists():
             return None
         raise

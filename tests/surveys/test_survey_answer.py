@@ -460,8 +460,11 @@ def full_answers(survey):
 
 # survey + kommuner, sections, questions, choices
 ANSWER_PAGE_QUERIES = 5
-# the same, then: token already used?, savepoint, response, answers, release savepoint
-SUBMIT_QUERIES = ANSWER_PAGE_QUERIES + 5
+# The same, then: savepoint, response, answers, release savepoint (in production: BEGIN, the two inserts, COMMIT).
+# The unique submission token is the double-submit check: no query asks for it first.
+SUBMIT_QUERIES = ANSWER_PAGE_QUERIES + 4
+# With a shared cache (SURVEY_FORM_CACHE_SECONDS) the survey and its questions come from there: only the inserts.
+CACHED_SUBMIT_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [1, 12], ids=["5 questions", "60 questions"])
@@ -474,6 +477,57 @@ def test_the_answer_page_and_a_submission_take_a_fixed_number_of_queries(residen
     with django_assert_num_queries(SUBMIT_QUERIES):
         assert post(resident, survey, data).status_code == 302
     assert Answer.objects.count() == 6 * size
+
+
+@pytest.fixture
+def form_cache(settings):
+    settings.SURVEY_FORM_CACHE_SECONDS = 300
+
+
+@pytest.mark.parametrize("size", [1, 12], ids=["5 questions", "60 questions"])
+def test_with_the_form_cached_a_submission_only_writes(resident, django_assert_num_queries, form_cache, size):
+    survey = big_survey(size)
+    data = full_answers(survey)
+    assert resident.get(url_of(survey)).status_code == 200
+
+    with django_assert_num_queries(CACHED_SUBMIT_QUERIES):
+        assert post(resident, survey, data).status_code == 302
+    with django_assert_num_queries(CACHED_SUBMIT_QUERIES + 1):  # the refused insert, then: was it a double submit?
+        assert post(resident, survey, data).status_code == 302
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 6 * size
+
+
+def test_with_the_form_cached_a_posted_form_is_checked_against_the_survey_as_it_is_now(
+    resident, survey_and_questions, form_cache
+):
+    survey, questions = survey_and_questions
+    assert resident.get(url_of(survey)).status_code == 200  # cached now
+    new_choice = questions["single"].choices.create(text="Ett nytt svarsalternativ", order=9)
+    data = answer_data(questions, **{field_name(questions["single"]): str(new_choice.pk)})
+
+    assert post(resident, survey, data).status_code == 302
+    assert Answer.objects.filter(choice=new_choice).count() == 1
+
+    questions["text"].text = "En ny lydelse av frågan"
+    questions["text"].save()
+    assert "En ny lydelse av frågan" in resident.get(url_of(survey)).content.decode()
+
+    Response.objects.all().delete()
+    new_choice.delete()
+    refused = post(resident, survey, {**data, "submission_token": str(uuid.uuid4())})
+    assert refused.status_code == 200  # a form error, not an answer pointing at a choice that is gone
+    assert "Välj ett av svarsalternativen." in refused.content.decode()
+    assert not Response.objects.exists()
+
+    survey.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    survey.save()
+    assert post(resident, survey, answer_data(questions)).status_code == 403
+
+
+def test_with_the_form_cached_an_unknown_survey_is_404_and_not_cached(resident, form_cache):
+    assert resident.get(reverse("survey_answer", kwargs={"slug": "finns-inte"})).status_code == 404
+    assert cache.get("survey-form:finns-inte") is None
 
 
 @pytest.mark.django_db(transaction=True)
