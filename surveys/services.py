@@ -1,7 +1,9 @@
 """Work on surveys that spans models. Keyword-only functions named <entity>_<action>."""
 
 import contextlib
+import functools
 import logging
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,10 +18,16 @@ logger = logging.getLogger(__name__)
 
 FORM_KEY_PREFIX = "survey-form:"
 
+# slug -> (token, SurveyForm) in this process: the rows are read once per process and token, not per post.
+_loaded = {}
+
 
 @dataclass
 class SurveyForm:
-    """What the answer page and a resident's post need of a survey: it, its kommuner, its questions in order."""
+    """What the answer page and a resident's post need of a survey: it, its kommuner, its questions in order.
+
+    Shared by the requests of a process while its token is current: read, never changed.
+    """
 
     survey: Survey
     municipalities: list
@@ -41,34 +49,42 @@ def _form_from_database(slug):
 
 
 def survey_form_load(*, slug):
-    """The survey with this slug and its questions, or None: five queries, or one cache read while it is cached.
+    """The survey with this slug and its questions, or None: five queries, or one small cache read.
 
-    Every post of a survey reads the same rows, so with a shared cache (SURVEY_FORM_CACHE_SECONDS) they are kept
-    there; saving or deleting the survey, a section, a question or a choice deletes the copy (survey_form_forget).
-    Unknown slugs are not cached, so visitors cannot make the cache hold more than one entry per survey.
+    Every post of a survey reads the same rows. With a shared cache (SURVEY_FORM_CACHE_SECONDS) each process keeps
+    them, under a token in that cache; saving or deleting the survey, a section, a question, a choice or the
+    survey's kommuner deletes the token (survey_form_forget), and the next post in every process reads the rows
+    again. The token is taken before the rows are read, so rows read before a change never stay under a token
+    made after it. Unknown slugs get no token: visitors cannot make the cache hold more than one per survey.
     """
     seconds = settings.SURVEY_FORM_CACHE_SECONDS
     if not seconds:
         return _form_from_database(slug)
+    key = _form_key(slug)
     try:
-        found = cache.get(_form_key(slug))
+        token = cache.get(key)
+        if token is None:
+            if _form_from_database(slug) is None:
+                return None
+            cache.add(key, secrets.token_hex(8), timeout=seconds)
+            token = cache.get(key)
     except CACHE_ERRORS:
         logger.warning("survey form cache unreachable; reading the survey from the database", exc_info=True)
         return _form_from_database(slug)
-    if found is not None:
-        return found
+    loaded = _loaded.get(slug)
+    if loaded is not None and token is not None and loaded[0] == token:
+        return loaded[1]
     found = _form_from_database(slug)
-    if found is not None:
-        try:
-            cache.set(_form_key(slug), found, timeout=seconds)
-        except CACHE_ERRORS:
-            logger.warning("survey form cache unreachable; not storing the survey", exc_info=True)
+    if found is None:
+        _loaded.pop(slug, None)
+    elif token is not None:
+        _loaded[slug] = (token, found)
     return found
 
 
 def survey_form_forget(*, slugs):
-    """Deletes the cached copies of these surveys' forms: now, and again when the transaction commits, so that a
-    post read between the two (which saw the old rows) is not what stays cached."""
+    """Deletes the tokens of these surveys' forms: now, and again when the transaction commits, so that rows read
+    between the two (before the change was visible) are not kept under a token made in between."""
     keys = [_form_key(slug) for slug in slugs if slug]
     if not settings.SURVEY_FORM_CACHE_SECONDS or not keys:
         return
@@ -77,7 +93,7 @@ def survey_form_forget(*, slugs):
         try:
             cache.delete_many(keys)
         except CACHE_ERRORS:
-            # The copy then lives until SURVEY_FORM_CACHE_SECONDS at most.
+            # The old rows are then used until the token expires, SURVEY_FORM_CACHE_SECONDS at most.
             logger.warning("survey form cache unreachable; a changed survey may be served for a while", exc_info=True)
 
     forget()
@@ -155,6 +171,30 @@ def _columns(model, *, leave_out=()):
     return [field for field in model._meta.concrete_fields if not field.primary_key and field.name not in leave_out]
 
 
+@functools.cache
+def _one_statement(alias):
+    """The statement and the fields whose values it takes, made once per database: composing it cost a post more
+    than running it."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    response_fields = _columns(Response)
+    answer_fields = _columns(Answer, leave_out={"response"})
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in answer_fields)
+    sql = (
+        f"WITH response AS ("
+        f"INSERT INTO {quote(Response._meta.db_table)} ({', '.join(quote(f.column) for f in response_fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(response_fields))}) "
+        f"ON CONFLICT ({quote(Response._meta.get_field('submission_token').column)}) DO NOTHING "
+        f"RETURNING {quote(Response._meta.pk.column)}"
+        f"), answers AS ("
+        f"INSERT INTO {quote(Answer._meta.db_table)} ({quote(Answer._meta.get_field('response').column)}, "
+        f"{', '.join(quote(f.column) for f in answer_fields)}) "
+        f"SELECT response.{quote(Response._meta.pk.column)}, answer.* FROM response, unnest({arrays}) AS answer"
+        f") SELECT {quote(Response._meta.pk.column)} FROM response"
+    )
+    return sql, response_fields, answer_fields
+
+
 def _insert_in_one_statement(connection, response, answers):
     """PostgreSQL: the response and its answers in one statement, so one round trip and one commit.
 
@@ -167,23 +207,7 @@ def _insert_in_one_statement(connection, response, answers):
     Responses and answers are never shown while a survey is open and have no signals to run (portal/invalidation.py:
     page_cache_invalidates = "nothing"), so skipping Model.save() skips nothing.
     """
-    quote = connection.ops.quote_name
-    response_fields = _columns(Response)
-    answer_fields = _columns(Answer, leave_out={"response"})
-    response_columns = ", ".join(quote(field.column) for field in response_fields)
-    answer_columns = ", ".join(quote(field.column) for field in answer_fields)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in answer_fields)
-    token_column = quote(Response._meta.get_field("submission_token").column)
-    sql = (
-        f"WITH response AS ("
-        f"INSERT INTO {quote(Response._meta.db_table)} ({response_columns}) "
-        f"VALUES ({', '.join(['%s'] * len(response_fields))}) "
-        f"ON CONFLICT ({token_column}) DO NOTHING RETURNING id"
-        f"), answers AS ("
-        f"INSERT INTO {quote(Answer._meta.db_table)} ({quote(Answer._meta.get_field('response').column)}, "
-        f"{answer_columns}) SELECT response.id, answer.* FROM response, unnest({arrays}) AS answer"
-        f") SELECT id FROM response"
-    )
+    sql, response_fields, answer_fields = _one_statement(connection.alias)
     parameters = [field.get_db_prep_save(field.pre_save(response, True), connection) for field in response_fields]
     parameters += [
         [field.get_db_prep_save(getattr(answer, field.attname), connection) for answer in answers]

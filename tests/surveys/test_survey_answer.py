@@ -532,7 +532,7 @@ def test_with_the_form_cached_a_posted_form_is_checked_against_the_survey_as_it_
 
 def test_with_the_form_cached_an_unknown_survey_is_404_and_not_cached(resident, form_cache):
     assert resident.get(reverse("survey_answer", kwargs={"slug": "finns-inte"})).status_code == 404
-    assert cache.get("survey-form:finns-inte") is None
+    assert cache.get("survey-form:finns-inte") is None  # no token for a survey that does not exist
 
 
 @pytest.mark.django_db(transaction=True)
