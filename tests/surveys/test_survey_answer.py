@@ -246,6 +246,30 @@ def test_no_ip_address_or_other_identifier_is_stored(resident, survey_and_questi
                 assert not any(CLIENT_IP in str(value) for value in row), f"{CLIENT_IP} found in {table}"
 
 
+def _row_counts():
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+        return counts
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["form read", "form cached"])
+def test_a_post_writes_the_response_and_its_answers_and_nothing_else(resident, survey_and_questions, settings, cached):
+    settings.SURVEY_FORM_CACHE_SECONDS = 300 if cached else 0
+    survey, questions = survey_and_questions
+    before = _row_counts()
+
+    answered = post(resident, survey, answer_data(questions))
+
+    assert answered.status_code == 302
+    assert not answered.cookies  # no session, nothing that follows the resident to the next page
+    after = _row_counts()
+    changed = {table: after[table] - before[table] for table in after if after[table] != before[table]}
+    assert changed == {Response._meta.db_table: 1, Answer._meta.db_table: 6}
+
+
 @pytest.mark.parametrize("kind", ["upcoming", "closed"])
 def test_a_survey_that_is_not_open_explains_why_and_refuses_answers(resident, survey_and_questions, kind):
     survey, questions = survey_and_questions
