@@ -10,7 +10,9 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from portal.admin_site import register_todo
+        from surveys import services
         from surveys.admin.todo import admin_todo
 
         # Residents' input waiting to be read, on the admin start page; portal asks the apps above it.
         register_todo(admin_todo, order=60)
+        services.connect()

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -20,7 +21,7 @@ from portal.models import Municipality
 from surveys import results
 from surveys.forms.survey import SurveyAnswerForm
 from surveys.models import Survey
-from surveys.services import response_submit
+from surveys.services import response_submit, survey_form_load
 
 # Posts per address and hour. A school class or a library answering together shares one address, so this is
 # generous; it is there to stop floods, and the honeypot stops the simple bots. Counted in the cache only.
@@ -98,7 +99,10 @@ def survey_answer(request, slug):
     if getattr(request, "limited", False):
         # portal.views.rate_limited: the 429 page. Called here because the exception route needs a middleware.
         return import_string(settings.RATELIMIT_VIEW)(request, None)
-    survey = get_object_or_404(Survey.objects.prefetch_related("municipalities"), slug=slug)
+    found = survey_form_load(slug=slug)
+    if found is None:
+        raise Http404
+    survey = found.survey
     today = timezone.localdate()
     if not survey.is_open(today):
         # Nothing is stored; a form posted after closing time gets the same explanation, as a refusal.
@@ -115,8 +119,7 @@ def survey_answer(request, slug):
             status=status,
         )
 
-    groups, _questions = results.survey_questions(survey=survey)
-    municipalities = survey.municipalities.all()
+    groups, municipalities = found.groups, found.municipalities
     if request.method == "POST":
         form = SurveyAnswerForm(request.POST, groups=groups, municipalities=municipalities)
         if form.honeypot_filled:
