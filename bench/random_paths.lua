@@ -1,5 +1,6 @@
 -- wrk script for bench/run.py: what visitors (or a crawler) can make the page cache store, each request new:
--- a random search, or a random slug where a kommun's address would be. Argument: "search" or "slug".
+-- a random search, or a random slug where a kommun's address would be. Arguments: "search" or "slug", and how many
+-- requests each thread sends before it stops.
 
 local threads = {}
 
@@ -10,6 +11,7 @@ end
 
 function init(args)
    kind = args[1]
+   limit = tonumber(args[2])
    math.randomseed(os.time() * 100 + index)
    counter = 0
 end
@@ -31,4 +33,10 @@ function request()
       path = "/" .. word() .. "-" .. index .. "-" .. counter .. "/"
    end
    return wrk.format("GET", path)
+end
+
+function response(status, headers, body)
+   if counter >= limit then
+      wrk.thread:stop()
+   end
 end
