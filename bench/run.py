@@ -834,8 +834,9 @@ def table(report):
             "",
             "`portal.invalidation.everything_changed()` in a process of its own, once a second in the first half of "
             "the run, while wrk asks for the page. *Rendered*: answers the page cache marked `miss`; *at once*: "
-            "`hit` and any other mark (the previous page while one request renders). Target: about one render per "
-            "renewal (per server process at most), p99 under 50 ms.",
+            "`hit` and any other mark (the previous page while one request renders). wrk counts no request still "
+            "on its way when it stops: a page whose renders take longer than the run shows few answers at all (read "
+            "its requests/s). Target: about one render per renewal (per server process at most), p99 under 50 ms.",
             "",
             "| page | renewals | requests | rendered | rendered per renewal | at once | timeouts and errors | "
             "requests/s | p50 (ms) | p99 (ms) | p99 < 50 ms |",
