@@ -46,10 +46,12 @@ PYTEST_WORKERS ?= auto
 test: install-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# Every public page type under gunicorn with production settings, on SQLite and PostgreSQL, loaded with the
-# synthetic nation, beside the server's floor; writes docs/performance.md (bench/run.py; installs wrk with apt).
+# Every figure of issue 17 (cached pages under load, every page for one visitor, first PDF, survey posts, stampede,
+# Redis bound) on SQLite and PostgreSQL with the synthetic nation, beside the TechEmpower Fortunes app and plaintext
+# (bench/fortunes/) measured in the same run; writes docs/performance.md (bench/run.py; installs wrk with apt).
+# A trial: make bench BENCH_ARGS="--databases sqlite --quick"; all options: .venv/bin/python bench/run.py --help
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # A load test and a fault test (PostgreSQL stopped under load) with Locust, on a PostgreSQL cluster of its own;
 # writes docs/reliability.md (bench/reliability.py; needs PostgreSQL's server programs and Redis).
