@@ -38,10 +38,11 @@ demo-accounts: content
 run: demo-accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb).
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb). A worker
+# that runs out of tests takes some from the other's queue (worksteal), so the suite never ends on one busy core.
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Every public page type under gunicorn with production settings, on SQLite and PostgreSQL, loaded with the
 # synthetic nation, beside the server's floor; writes docs/performance.md (bench/run.py; installs wrk with apt).

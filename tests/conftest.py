@@ -16,6 +16,19 @@ from tests.factories import (
     make_user,
 )
 
+# Modules of a few long tests (servers and database clusters in other processes), run first: at the end of the run
+# one of them would keep one worker busy while the other has nothing left to do.
+SLOW_MODULES = (
+    "tests/portal/test_database_outage.py",
+    "tests/portal/test_page_cache_processes.py",
+    "tests/portal/test_backup_restore.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    # A stable sort: every module stays whole and in its order, the same on every pytest-xdist worker.
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_MODULES))
+
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings, tmp_path):
