@@ -17,17 +17,18 @@ from tests.factories import (
     make_user,
 )
 
-# Modules of a few long tests (servers and database clusters in other processes), run first: at the end of the run
-# one of them would keep one worker busy while the other has nothing left to do.
+# Modules of a few long tests (servers and a database cluster in other processes), run first: the outage test uses
+# no test database, so pytest-django put it at the very end, where it kept one worker busy for a minute while the
+# other had nothing left to do. Neither is transactional: no test that rolls back runs after a flush because of this
+# (pytest-django runs those last, as Django does; test_backup_restore.py stays among them).
 SLOW_MODULES = (
     "tests/portal/test_database_outage.py",
     "tests/portal/test_page_cache_processes.py",
-    "tests/portal/test_backup_restore.py",
 )
 
 
 def pytest_collection_modifyitems(items):
-    # A stable sort: every module stays whole and in its order, the same on every pytest-xdist worker.
+    # A stable sort after pytest-django's: every module stays whole and in its order, the same on every xdist worker.
     items.sort(key=lambda item: not item.nodeid.startswith(SLOW_MODULES))
 
 
