@@ -41,10 +41,11 @@ demo-accounts: content
 run: demo-accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb).
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in this process (for pdb). A worker
+# that runs out of tests takes some from the other's queue (worksteal), so the suite never ends on one busy core.
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Every figure of issue 17 (cached pages under load, every page for one visitor, first PDF, survey posts, stampede,
 # Redis bound) on SQLite and PostgreSQL with the synthetic nation, beside the TechEmpower Fortunes app and plaintext

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from portal.models import Organisation
@@ -15,6 +16,59 @@ from tests.factories import (
     make_police_area,
     make_user,
 )
+
+# Modules of a few long tests (servers and a database cluster in other processes), run first: the outage test uses
+# no test database, so pytest-django put it at the very end, where it kept one worker busy for a minute while the
+# other had nothing left to do. Neither is transactional: no test that rolls back runs after a flush because of this
+# (pytest-django runs those last, as Django does; test_backup_restore.py stays among them).
+SLOW_MODULES = (
+    "tests/portal/test_database_outage.py",
+    "tests/portal/test_page_cache_processes.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    # A stable sort after pytest-django's: every module stays whole and in its order, the same on every xdist worker.
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_MODULES))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's own (a database per xdist worker), and on PostgreSQL commits that do not wait for the disk.
+
+    Every test that commits (the transactional ones, each test's flush and the content types and permissions made
+    again after it) otherwise waits for its WAL to be flushed, on a disk shared with everything else the machine
+    does. Asynchronous commit is a per-connection setting that needs no change to the server; rows are visible to
+    other connections (the live server's) at once, only durability after a crash is given up: a test database.
+    """
+    if connection.vendor == "postgresql":
+        options = connection.settings_dict.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_postgresql_with_delete():
+    """After every transactional test (the browser tests, bin/backup's) Django empties every table with one TRUNCATE.
+    On PostgreSQL that makes new files for each of the ~80 tables and their indexes and scans shared buffers for the
+    old ones: a second or more per test, most of the PostgreSQL leg's extra time. DELETE empties the same few rows in
+    milliseconds; Django's foreign keys are DEFERRABLE INITIALLY DEFERRED and flush runs in one transaction, so the
+    order of the tables does not matter. Sequences are left as TRUNCATE without RESTART IDENTITY leaves them; a test
+    that asks for reset sequences or a cascade gets Django's own TRUNCATE."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,20 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from tests.browser.conftest import chromium_path
+
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type, browser_type_launch_args):
+    """The full Chromium, not the headless shell the other browser tests launch: this is about what a visitor's
+    browser prints, and the shell places the margin boxes' glyphs so that their text reads back split
+    ("uppf öljning")."""
+    browser = browser_type.launch(**{**browser_type_launch_args, "executable_path": chromium_path()})
+    yield browser
+    browser.close()
+
 
 DOCUMENT_PAGES = [
     # Umeå 2023–2024: the promise whose signatures once stood alone on the last page.

@@ -161,18 +161,22 @@ def migrated_database(tmp_path_factory, django_db_setup, django_db_blocker):
     return path
 
 
-@pytest.fixture
-def two_servers(tmp_path, migrated_database):
+@pytest.fixture(scope="module")
+def _servers(tmp_path_factory, migrated_database):
+    """The two servers and the draft's primary key, started once for the module: starting them (and the `manage.py`
+    process that makes the data) is most of this module's time. The tests only add to what SETUP made (a session,
+    a publication), so each starts again from an empty cache with `two_servers`."""
     redis_client = _redis()
     redis_client.flushdb()
-    shutil.copyfile(migrated_database, tmp_path / "portal.sqlite3")
+    folder = tmp_path_factory.mktemp("two-servers")
+    shutil.copyfile(migrated_database, folder / "portal.sqlite3")
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
         "REDIS_URL": REDIS_URL,
         "PAGE_CACHE_SECONDS": "300",
-        "MEDIA_ROOT": str(tmp_path / "media"),
+        "MEDIA_ROOT": str(folder / "media"),
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     env.pop("CI", None)
@@ -192,6 +196,17 @@ def two_servers(tmp_path, migrated_database):
         for server in servers:
             server.stop()
         redis_client.flushdb()
+
+
+@pytest.fixture
+def two_servers(_servers):
+    # Nothing cached and nobody logged in, whichever test ran before on the same servers.
+    redis_client = _redis()
+    redis_client.flushdb()
+    for server in _servers[:2]:
+        server.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    yield _servers
+    redis_client.flushdb()
 
 
 def test_two_processes_share_cached_pages_and_their_invalidation(two_servers):
