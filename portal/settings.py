@@ -190,9 +190,9 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 5)
 # Pages with a query string (searches, filters) are as many as visitors care to type: the bytes stored of them in
 # each PAGE_CACHE_SECONDS window are capped (beyond, they are rendered but not stored), so at most twice this is held.
 PAGE_CACHE_QUERY_BYTES = env_int("PAGE_CACHE_QUERY_BYTES", 32_000_000)
-# An open survey's questions and choices in that cache (surveys/services.py survey_form_load), so that a resident's
-# post does not read them from the database again; every change to them deletes the copy at once. Off without a
-# shared cache, for the same reason as the page cache.
+# An open survey's questions and choices in the shared cache (surveys/services.py survey_form_load), so that a
+# resident's post does not read them from the database again; every change to them deletes the copy at once. Off
+# without a shared cache, for the same reason as the page cache.
 SURVEY_FORM_CACHE_SECONDS = env_int("SURVEY_FORM_CACHE_SECONDS", 300 if REDIS_URL else 0)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "portal.views.rate_limited"
