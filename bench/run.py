@@ -76,6 +76,8 @@ def environment(database, *, cached=False):
         REDIS_URL=REDIS_URL,
         PAGE_CACHE_SECONDS="300" if cached else "0",
         DJANGO_SETTINGS_MODULE="portal.settings",
+        # PDFs are made ahead at publication only with the address they print (promises/documents_ahead.py).
+        SITE_URL=BASE,
     )
     if database == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{WORK / 'sqlite' / 'nation.sqlite3'}"
