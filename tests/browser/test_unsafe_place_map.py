@@ -255,9 +255,25 @@ def open_report_form(open_place_page, query="?kommun=vindeln", viewport="desktop
     return page
 
 
+# Resolves once the map's panes have kept their place for a few frames: Leaflet animates fitBounds after a change
+# of kommun, and a click during the animation lands on a point of the view it is leaving.
+MAP_SETTLED = """(selector) => new Promise((resolve) => {
+    const pane = document.querySelector(selector + " .leaflet-map-pane");
+    let last = null, still = 0;
+    const tick = () => {
+        const now = pane.style.transform + document.querySelector(selector).className;
+        still = now === last && !/leaflet-zoom-anim/.test(now) ? still + 1 : 0;
+        last = now;
+        if (still >= 10) { resolve(true); } else { requestAnimationFrame(tick); }
+    };
+    requestAnimationFrame(tick);
+})"""
+
+
 def click_map(page, x, y):
     """Click the report map x, y pixels from its top left (negative: from its right or bottom)."""
     page.locator(PIN_MAP).scroll_into_view_if_needed()
+    page.wait_for_function(MAP_SETTLED, arg=PIN_MAP)
     box = page.locator(PIN_MAP).bounding_box()
     page.mouse.click(box["x"] + (x if x >= 0 else box["width"] + x), box["y"] + (y if y >= 0 else box["height"] + y))
 
