@@ -106,8 +106,13 @@ def test_the_error_summary_links_take_the_keyboard_to_the_question(site, survey,
     summary = page.locator(".survey-error-summary")
     expect(summary).to_contain_text("Svaren skickades inte")
     expect(page.locator(f"textarea[name={field_name(questions['text'])}]")).to_have_value("Bara fritext.")
+    # Once the page has loaded, so that nothing still loading moves focus after the link was focused; and Space only
+    # once the link has moved focus to the first choice (pressed at once, it could land before the move).
+    page.wait_for_load_state("load")
     link = summary.get_by_role("link", name=questions["single"].text)
     link.focus()
     page.keyboard.press("Enter")
+    first_choice = page.locator(f"#id_{field_name(questions['single'])}_0")
+    expect(first_choice).to_be_focused()
     page.keyboard.press("Space")  # the link took focus to the first choice: Space chooses it
     assert checked_value(page, field_name(questions["single"])) == str(questions["single"].choices.first().pk)
