@@ -484,6 +484,23 @@ ADMIN_LOGIN_FAILURES_PER_ADDRESS = env_str("ADMIN_LOGIN_FAILURES_PER_ADDRESS", "
 # Whom a locked-out coordinator or one who lost their phone writes to (shown on the lockout and login pages).
 ADMIN_SUPPORT_EMAIL = env_str("ADMIN_SUPPORT_EMAIL")
 
+# ── E-mail ─────────────────────────────────────────────────────────────────────────────────────────────────────
+# Every mail goes through portal.mail.send(). With EMAIL_HOST unset (`make run`) mails are printed to the console
+# instead of sent; production names its SMTP relay. DEFAULT_FROM_EMAIL is the sender residents see.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+# An SMTP relay that stops answering must not hold a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Two-factor codes (django-otp, TOTP from an authenticator app, plus one-time backup codes) for every staff user.
 # Off while developing (DEBUG, `make run`, the tests) so that the demo accounts log in with a password only.
 ADMIN_OTP_REQUIRED = env_bool("ADMIN_OTP_REQUIRED", not DEBUG)
