@@ -381,7 +381,10 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.request_log.RequestIdFilter"},
+        "disallowed_host_as_warning": {"()": "portal.request_log.DisallowedHostAsWarning"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -397,6 +400,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A made-up Host is the visitor's error, not ours: a WARNING without traceback (portal/request_log.py).
+        "django.security.DisallowedHost": {"filters": ["disallowed_host_as_warning"]},
+    },
 }
 # Behind a reverse proxy every request comes from the proxy's address; name the META key in which the proxy passes
 # the visitor's (HTTP_X_REAL_IP for nginx's `proxy_set_header X-Real-IP $remote_addr`), or the rate limits on
