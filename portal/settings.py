@@ -162,6 +162,9 @@ REDIS_URL = env_str("REDIS_URL")
 # The page cache may have a Redis of its own (PAGE_CACHE_REDIS_URL): there every key may be evicted (allkeys-lru),
 # while the rate-limit counters in REDIS_URL's must not be (docs/operations.md, "Redis memory").
 PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL") or REDIS_URL
+# The number of gunicorn processes, read by gunicorn.conf.py from the same variable (None: two per core). Here only
+# for `check --deploy`, which refuses more than one without REDIS_URL (portal/checks.py).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", None)
 
 
 def _cache(location):
