@@ -322,7 +322,10 @@ def _logged_errors(caplog):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/", "/vindeln/", "/en/", "/finns/inte/", "/admin/"])
-def test_a_host_outside_allowed_hosts_gets_the_swedish_400_page_and_no_error_in_the_log(anonymous, caplog, path):
+def test_a_host_outside_allowed_hosts_gets_the_swedish_400_page_and_no_error_in_the_log(
+    anonymous, settings, caplog, path
+):
+    settings.DEBUG = False
     with caplog.at_level(logging.INFO):
         response = anonymous.get(path, HTTP_HOST="evil.example")
 
@@ -337,6 +340,16 @@ def test_a_host_outside_allowed_hosts_gets_the_swedish_400_page_and_no_error_in_
     security = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
     assert len(security) == 1 and security[0].levelno == logging.WARNING
     assert "evil.example" in security[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_a_host_outside_allowed_hosts_gets_the_400_page_from_the_https_redirect_too(anonymous, settings, caplog):
+    # Production redirects http to https first, and the redirect asks for the host (SecurityMiddleware).
+    settings.SECURE_SSL_REDIRECT = True
+    with caplog.at_level(logging.INFO):
+        response = anonymous.get("/vindeln/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert _logged_errors(caplog) == []
 
 
 @pytest.mark.django_db
