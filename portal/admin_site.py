@@ -3,9 +3,10 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -92,11 +93,53 @@ class PortalAdminSite(admin.AdminSite):
         def own(view):
             return update_wrapper(never_cache(csrf_protect(view)), view)
 
+        # Django's "view on site" shortcut (/admin/r/…) is replaced by one that checks the user's kommuner.
+        urls = [
+            path(str(url.pattern), self.admin_view(self.view_on_site), name="view_on_site")
+            if getattr(url, "name", None) == "view_on_site"
+            else url
+            for url in super().get_urls()
+        ]
         return [
             path("tvastegsverifiering/", own(two_factor.enrol_view), name="two_factor_enrol"),
             path("tvastegsverifiering/reservkoder/", own(two_factor.backup_codes_view), name="two_factor_backup_codes"),
-            *super().get_urls(),
+            *urls,
         ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """/admin/r/<content type>/<id>/ ("Visa på webbplats"), for objects the user may see in the admin only.
+
+        Django's shortcut redirects any staff user to any object's public address: a coordinator counting ids
+        would learn every kommun's draft periods and follow-ups (their addresses name the kommun and the years).
+        Here an object outside the user's kommuner, or of a model the user may not view, is not found, and an
+        object whose admin has a page of its own for it (a draft's preview) is sent there, never to an address
+        that is not public yet.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+        from django.core.exceptions import ValidationError
+
+        from portal.scoping import is_national_admin, scope
+
+        not_found = Http404(gettext_now("Posten finns inte, eller hör till en kommun du inte är samordnare för."))
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ValueError, ContentType.DoesNotExist):
+            raise not_found from None
+        model_admin = self._registry.get(model)
+        if model is None or (model_admin is None and not is_national_admin(request.user)):
+            raise not_found
+        try:
+            obj = scope(model._default_manager.filter(pk=object_id), request.user).first()
+        except (ValueError, ValidationError):
+            raise not_found from None
+        if obj is None or (model_admin is not None and not model_admin.has_view_or_change_permission(request, obj)):
+            raise not_found
+        own_url = reverse("admin:view_on_site", args=[content_type_id, object_id], current_app=self.name)
+        admin_url = model_admin.get_view_on_site_url(obj) if model_admin is not None else None
+        if admin_url and admin_url != own_url:
+            return HttpResponseRedirect(admin_url)
+        return shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):
         todo = [part for provider in _todo_providers if (part := provider(request))]

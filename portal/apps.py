@@ -7,7 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portalen: lokalpolisområden och kommuner")
 
     def ready(self):
-        from portal import invalidation
+        # checks: `manage.py check --deploy` refuses several processes without a shared cache.
+        from portal import checks, invalidation  # noqa: F401
 
         invalidation.connect()
 

@@ -35,6 +35,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class DisallowedHostAsWarning(logging.Filter):
+    """Django logs a Host outside ALLOWED_HOSTS at ERROR with a traceback (django.security.DisallowedHost). Anyone
+    can send one (scanners do, all day), so it must not raise an alert: it is kept as a WARNING without the
+    traceback, which still names the host for whoever looks into a misconfigured ALLOWED_HOSTS."""
+
+    def filter(self, record):
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class RequestLogMiddleware:
     """Outermost middleware: measures the whole request and sees the final status, error pages included."""
 

@@ -162,6 +162,9 @@ REDIS_URL = env_str("REDIS_URL")
 # The page cache may have a Redis of its own (PAGE_CACHE_REDIS_URL): there every key may be evicted (allkeys-lru),
 # while the rate-limit counters in REDIS_URL's must not be (docs/operations.md, "Redis memory").
 PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL") or REDIS_URL
+# The number of gunicorn processes, read by gunicorn.conf.py from the same variable (None: two per core). Here only
+# for `check --deploy`, which refuses more than one without REDIS_URL (portal/checks.py).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", None)
 
 
 def _cache(location):
@@ -381,7 +384,10 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.request_log.RequestIdFilter"},
+        "disallowed_host_as_warning": {"()": "portal.request_log.DisallowedHostAsWarning"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -397,6 +403,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A made-up Host is the visitor's error, not ours: a WARNING without traceback (portal/request_log.py).
+        "django.security.DisallowedHost": {"filters": ["disallowed_host_as_warning"]},
+    },
 }
 # Behind a reverse proxy every request comes from the proxy's address; name the META key in which the proxy passes
 # the visitor's (HTTP_X_REAL_IP for nginx's `proxy_set_header X-Real-IP $remote_addr`), or the rate limits on

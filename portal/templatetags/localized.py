@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language, override
@@ -78,8 +79,17 @@ def absolute_url(request, path):
     """The path as an absolute address: from settings.SITE_URL when set, else from the request's scheme and host.
 
     One root for every address the portal hands out to be kept (rel=canonical, Open Graph, the embed snippet).
+    A request whose Host is outside ALLOWED_HOSTS gets its 400 page through base.html too: asking it for its host
+    again would raise DisallowedHost while rendering that page (a 500 and a traceback, for anyone who sends a made-up
+    Host), so its page gets the path alone, which names no host at all.
     """
-    return (settings.SITE_URL or f"{request.scheme}://{request.get_host()}") + path
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return path
+    return f"{request.scheme}://{host}{path}"
 
 
 @register.simple_tag

@@ -270,12 +270,17 @@ class UnsafePlaceReportForm(forms.ModelForm):
             "token",
         )
 
-    def clean_token(self):
-        token = self.cleaned_data.get("token", "")
-        return token if TOKEN_PATTERN.match(token) else ""
-
     def clean(self):
         cleaned = super().clean()
+        if not TOKEN_PATTERN.fullmatch(cleaned.get("token") or ""):
+            # Without our page's token nothing recognises a second submit of the same form, so it would be stored
+            # twice: refused as the other public forms refuse it (portal/public_forms.py), with a fresh token in the
+            # re-shown form so that sending it again works. Our own page always sends one.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("token")] = uuid.uuid4().hex
+            self.add_error(
+                None, forms.ValidationError(_("Formuläret gick inte att skicka. Försök igen."), code="token")
+            )
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if "latitude" not in self.errors and "longitude" not in self.errors:
             check_coordinates(self, latitude, longitude)

@@ -165,19 +165,17 @@ def unsafe_place_detail(request, pk):
 def _save_once(form):
     """Save the report and return its reference, unless this very form was saved already (a double click, a reload
     after sending): then the first one's reference, so the resident still gets it (None while it is being saved)."""
-    token = form.cleaned_data.get("token")
-    key = f"unsafe-place-report:{token}"
-    if token and not cache.add(key, "", timeout=REPORT_TOKEN_SECONDS):
+    # A valid form always has a token (UnsafePlaceReportForm.clean refuses one without): no save skips the guard.
+    key = f"unsafe-place-report:{form.cleaned_data['token']}"
+    if not cache.add(key, "", timeout=REPORT_TOKEN_SECONDS):
         return cache.get(key) or None
     try:
         place = form.save()
     except Exception:
         # Not saved after all: let the same form be sent again.
-        if token:
-            cache.delete(key)
+        cache.delete(key)
         raise
-    if token:
-        cache.set(key, place.reference, timeout=REPORT_TOKEN_SECONDS)
+    cache.set(key, place.reference, timeout=REPORT_TOKEN_SECONDS)
     return place.reference
 
 

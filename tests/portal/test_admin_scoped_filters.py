@@ -119,3 +119,72 @@ def test_filters_are_swapped_generically():
     assert scoped_list_filter("state", Suggestion) == "state"
     assert scoped_list_filter("year", FollowUp) == "year"
     assert scoped_list_filter("is_example", FollowUp) == "is_example"
+
+
+@pytest.fixture
+def every_kind_in_three_kommuner(three_kommuner):
+    """Besides three_kommuner's periods, places and suggestions: a dialogue and a survey with a question and a
+    response in each kommun, and a survey Vindeln shares with Bjurholm."""
+    from tests.factories.dialogues import make_dialogue
+    from tests.factories.surveys import make_question, make_response
+
+    kommuner = [three_kommuner[slug] for slug in ("vindeln", "umea", "bjurholm")]
+    for municipality in kommuner:
+        make_dialogue(municipality=municipality, title=f"Dialog i {municipality.name}")
+        survey = make_survey(municipalities=[municipality], title=f"Enkät i {municipality.name}")
+        make_question(survey, text=f"Hur trygg är du i {municipality.name}?")
+        make_response(survey)
+    shared = make_survey(municipalities=[kommuner[0], kommuner[2]], title="Enkät för Vindeln och Bjurholm")
+    make_response(shared, municipality=kommuner[2])
+    return three_kommuner
+
+
+def _labels_outside_scope(user):
+    """What a filter could name of other kommuner: every scoped row's text and year that no row in scope shares."""
+    from django.contrib import admin
+
+    from portal.scoping import is_scoped, scope
+
+    inside, everywhere = set(), set()
+    for model in admin.site._registry:
+        if not is_scoped(model):
+            continue
+        for labels, rows in (
+            (everywhere, model._default_manager.all()),
+            (inside, scope(model._default_manager.all(), user)),
+        ):
+            for row in rows:
+                labels.add(str(row))
+                for year_field in ("year", "start_year", "end_year"):
+                    if hasattr(row, year_field):
+                        labels.add(str(getattr(row, year_field)))
+    return everywhere - inside
+
+
+@pytest.mark.parametrize("facets", [False, True])
+def test_no_list_filter_of_any_admin_offers_another_kommuns_rows(
+    client, coordinator_vindeln, every_kind_in_three_kommuner, facets
+):
+    # Walks every registered ModelAdmin the coordinator may open, so that a filter added later is checked too.
+    from django.contrib import admin
+
+    from portal.scoping import is_scoped
+
+    forbidden = _labels_outside_scope(coordinator_vindeln)
+    assert {"Umeå", "Bjurholm", "Umeå 2023–2025", "Bjurholm 2019–2020", "2019", "Enkät i Bjurholm"} <= forbidden
+    client.force_login(coordinator_vindeln)
+    walked = set()
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url + ("?_facets=True" if facets else ""))
+        if response.status_code == 403:
+            continue  # not theirs to open at all (users, login records, coordinators)
+        assert response.status_code == 200, url
+        walked.add(model)
+        cl = response.context["cl"]
+        for spec in cl.filter_specs:
+            offered = {str(choice["display"]) for choice in spec.choices(cl)}
+            # A facet count is added to the label ("Vindeln (3)"): compare the names without it.
+            offered |= {label.rsplit(" (", 1)[0] for label in offered}
+            assert not offered & forbidden, (url, str(spec.title), offered & forbidden)
+    assert {model for model in admin.site._registry if is_scoped(model)} <= walked

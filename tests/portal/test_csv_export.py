@@ -1,5 +1,8 @@
 """portal/csv_export.py: the one CSV writer of the admin's exports and the open data."""
 
+import csv
+import io
+
 import pytest
 
 from portal import csv_export
@@ -19,6 +22,17 @@ def test_every_row_is_escaped_the_header_included():
     text = "".join(csv_export.iter_csv([["=kommun", "år"], ["@Vindeln", 2023]]))
 
     assert text == "\ufeff'=kommun;år\r\n'@Vindeln;2023\r\n"
+
+
+@pytest.mark.parametrize("start", csv_export.FORMULA_STARTS)
+def test_a_header_cell_starting_like_a_formula_is_escaped_as_a_data_cell_is(start):
+    rows = list(
+        csv.reader(
+            io.StringIO("".join(csv_export.iter_csv([[f"{start}fråga", "år"], [f"{start}svar", 1]]))[1:]), delimiter=";"
+        )
+    )
+
+    assert rows == [[f"'{start}fråga", "år"], [f"'{start}svar", "1"]]
 
 
 def test_long_files_come_in_chunks():

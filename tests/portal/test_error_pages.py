@@ -309,3 +309,80 @@ def test_an_unknown_kommun_in_english_is_not_found_in_english(db, anonymous):
     assert response.status_code == 404
     assert 'action="/en/sok/kommun/"' in content
     assert 'value="ny kommun"' in content
+
+
+# ── A Host outside ALLOWED_HOSTS ────────────────────────────────────────────────────────────────────────────────
+# Anyone can send one, so it must answer the 400 page and write no ERROR (nothing that raises an alert): the page's
+# absolute addresses (hreflang, canonical) must not ask the request for its host again.
+
+
+def _logged_errors(caplog):
+    return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/vindeln/", "/en/", "/finns/inte/", "/admin/"])
+def test_a_host_outside_allowed_hosts_gets_the_swedish_400_page_and_no_error_in_the_log(
+    anonymous, settings, caplog, path
+):
+    settings.DEBUG = False
+    with caplog.at_level(logging.INFO):
+        response = anonymous.get(path, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "400.html" in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert "Sidan kunde inte visas" in page or path.startswith("/en/")  # the English page on /en/
+    assert "evil.example" not in page
+    assert _logged_errors(caplog) == []
+    assert not [r for r in caplog.records if r.exc_info]
+    # Still on record, as a warning naming the host, for a misconfigured ALLOWED_HOSTS.
+    security = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert len(security) == 1 and security[0].levelno == logging.WARNING
+    assert "evil.example" in security[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_a_host_outside_allowed_hosts_gets_the_400_page_from_the_https_redirect_too(anonymous, settings, caplog):
+    # Production redirects http to https first, and the redirect asks for the host (SecurityMiddleware).
+    settings.SECURE_SSL_REDIRECT = True
+    with caplog.at_level(logging.INFO):
+        response = anonymous.get("/vindeln/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert _logged_errors(caplog) == []
+
+
+@pytest.mark.django_db
+def test_a_host_outside_allowed_hosts_gets_the_400_page_under_site_url_too(anonymous, settings):
+    settings.SITE_URL = "https://medborgarloften.example.se"
+    response = anonymous.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert 'hreflang="sv" href="https://medborgarloften.example.se/"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("handler", "exception", "status", "text"),
+    [
+        (errors.bad_request, "bad", 400, "Sidan kunde inte visas"),
+        (errors.bad_request, "too_big", 413, "Det du skickade var för stort"),
+        (errors.permission_denied, "denied", 403, "Du har inte behörighet till sidan"),
+        (errors.page_not_found, "not_found", 404, "Sidan finns inte"),
+        (errors.page_not_found, "no_kommun", 404, "Ingen kommun har adressen /vindel/."),
+    ],
+)
+def test_every_error_page_renders_for_a_host_outside_allowed_hosts(rf, handler, exception, status, text):
+    # Whichever error a request with a bad Host ends in, its page must not raise DisallowedHost while rendering.
+    from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig
+    from django.http import Http404
+
+    exceptions = {
+        "bad": BadRequest(),
+        "too_big": RequestDataTooBig(),
+        "denied": PermissionDenied(),
+        "not_found": Http404(),
+        "no_kommun": errors.MunicipalityNotFound("vindel"),
+    }
+    request = rf.get("/vindel/", HTTP_HOST="evil.example")
+    response = handler(request, exceptions[exception])
+    assert response.status_code == status
+    assert text in response.content.decode()

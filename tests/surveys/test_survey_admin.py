@@ -239,18 +239,22 @@ def test_csv_export_has_one_row_per_response_with_free_text(client, surveys, coo
     assert first[questions["text"].text] == '\'=HYPERLINK("http://evil.example")'
 
 
-def test_csv_export_escapes_a_formula_in_the_header(client, surveys, coordinator_vindeln):
-    # The header holds the questions as coordinators typed them: a question is a cell like any other.
-    question = surveys["questions"]["text"]
-    question.text = "=1+1 Vad gör dig otrygg?"
-    question.save()
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_export_escapes_a_formula_in_the_header(client, surveys, coordinator_vindeln, start):
+    # The header holds the questions as coordinators typed them: a question is a cell like any other, and so is a
+    # place question's two columns, which start with its text.
+    for kind in ("text", "place"):
+        question = surveys["questions"][kind]
+        question.text = f"{start}1+1 Vad gör dig otrygg?"
+        question.save()
     client.force_login(coordinator_vindeln)
 
     response = export(client, surveys["vindeln"])
 
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert "'=1+1 Vad gör dig otrygg?" in header
-    assert "=1+1 Vad gör dig otrygg?" not in header
+    text = f"{start}1+1 Vad gör dig otrygg?"
+    assert {f"'{text}", f"'{text} – plats", f"'{text} – tid på dygnet"} <= set(header)
+    assert not [cell for cell in header if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
 
 
 def test_csv_export_of_another_kommuns_survey_exports_nothing(client, surveys, coordinator_vindeln):

@@ -219,6 +219,28 @@ def test_double_submit_of_the_same_form_saves_one_report(resident, vasterbotten)
     assert UnsafePlace.objects.count() == 1
 
 
+@pytest.mark.parametrize("token", ["", "inte-en-nyckel", "0123456789ABCDEF0123456789ABCDEF", None])
+def test_a_missing_or_broken_token_is_refused_so_a_double_submit_cannot_store_twice(resident, vasterbotten, token):
+    # Without a token nothing would recognise the second submit: the form is refused as the other public forms
+    # refuse it (portal/public_forms.py), with what was typed kept and a fresh token.
+    data = report(vasterbotten, token=token)
+    if token is None:
+        del data["token"]
+
+    first = resident.post(URL, data)
+    second = resident.post(URL, data)
+
+    for response in (first, second):
+        assert response.status_code == 200
+        assert "Formuläret gick inte att skicka. Försök igen." in response.content.decode()
+        assert "Busshållplatsen vid kyrkan" in response.content.decode()
+    assert not UnsafePlace.objects.exists()
+    fresh = token_of(first)
+    assert resident.post(URL, report(vasterbotten, token=fresh)).status_code == 302
+    assert resident.post(URL, report(vasterbotten, token=fresh)).status_code == 302
+    assert UnsafePlace.objects.count() == 1
+
+
 def test_two_forms_make_two_reports(resident, vasterbotten):
     resident.post(URL, report(vasterbotten, token=token_of(resident.get(URL))))
     resident.post(URL, report(vasterbotten, token=token_of(resident.get(URL)), title="Torget"))
