@@ -74,6 +74,15 @@ class CircuitBreaker:
             with self._lock:
                 self.reset()
 
+    def release(self):
+        """The caller that was trying got another error (a broken connection, a refusal): no verdict on a hang, so
+        the next caller tries at once rather than everyone failing for the rest of the half-open window."""
+        if self.tripped and self.prober == threading.get_ident():
+            with self._lock:
+                if self.prober == threading.get_ident():
+                    self.prober = None
+                    self.open_until = 0.0
+
     def failed(self, pause):
         with self._lock:
             self.tripped = True
@@ -110,6 +119,9 @@ class DeadlineConnection(psycopg.Connection):
             # Half-way through the protocol: the connection cannot be used again. Closing sends no wait.
             self.close()
             raise DatabaseHung(f"the database did not answer within {deadline:g} s") from None
+        except BaseException:
+            breaker.release()
+            raise
         breaker.succeeded()
         return result
 
@@ -124,6 +136,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # connect_timeout expired: a server that accepts TCP connections but does not answer them hangs.
             if settings.DATABASE_CLIENT_TIMEOUT:
                 breaker.failed(settings.DATABASE_BREAKER_SECONDS)
+            raise
+        except BaseException:
+            breaker.release()
             raise
         # A handshake needs the server's answers: it is not hung (any longer).
         breaker.succeeded()
