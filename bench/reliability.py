@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-from run import PYTHON, ROOT, Server, bench_command, environment, manage
+from run import PYTHON, ROOT, Server, environment, run
 
 WORK = Path(os.environ.get("RELIABILITY_DIR", "/tmp/medborgarloften-reliability"))
 PORT = int(os.environ.get("RELIABILITY_PG_PORT", "55433"))
@@ -47,6 +47,15 @@ DATABASE_ONLY = {"search", "survey form", "survey answer"}
 
 def log(message):
     print(message, flush=True)
+
+
+# bench/run.py's helpers of these names became its run() (b2ec987); this script kept calling them.
+def manage(env, *args):
+    return run(env, "manage.py", *args)
+
+
+def bench_command(env, *args, capture=False):
+    return run(env, "-m", "bench", *args, capture=capture)
 
 
 class PrivatePostgres:
