@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 
 from run import PYTHON, ROOT, Server, environment, run
+from run import WORK as BENCH_WORK
 
 WORK = Path(os.environ.get("RELIABILITY_DIR", "/tmp/medborgarloften-reliability"))
 PORT = int(os.environ.get("RELIABILITY_PG_PORT", "55433"))
@@ -484,6 +485,7 @@ def main():
         prepared_in = prepare(env, nation_args)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        BENCH_WORK.mkdir(parents=True, exist_ok=True)  # where bench/run.py's Server writes gunicorn's log
         with Server(env, port=port):
             load = run_load(env, base, users=args.users, seconds=args.load_seconds)
             fault = run_fault(
