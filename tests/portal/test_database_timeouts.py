@@ -111,6 +111,26 @@ def test_breaker_fails_fast_while_open_then_lets_one_caller_try(breaker):
     assert others == [False, True]
 
 
+def test_breaker_lets_the_next_caller_try_when_the_one_trying_meets_another_error(breaker):
+    """A broken connection is no verdict on a hang: the others must not fail for the whole half-open window."""
+    breaker.failed(pause=0)
+    assert breaker.allow(pause=0, deadline=6)  # this thread tries, and its connection turns out to be broken
+    others = []
+
+    def other():
+        others.append(breaker.allow(pause=0, deadline=6))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert others == [False]
+    breaker.release()
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert others == [False, True]
+
+
 class SilentServer:
     """Accepts TCP connections and reads what is sent, never answering: a hung PostgreSQL as a client sees it."""
 
