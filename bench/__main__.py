@@ -22,6 +22,9 @@ def main(argv=None):
         sys.exit(f"Usage: python -m bench {{{','.join(COMMANDS)}}} [options]")
     name, *options = argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    # Generating the synthetic nation runs long statements: no page timeouts here (as in manage.py).
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
+    os.environ.setdefault("DATABASE_CLIENT_TIMEOUT", "0")
     django.setup()
     import_module(COMMANDS[name]).Command().run_from_argv(["python -m bench", name, *options])
 

@@ -11,6 +11,9 @@ survey.
    down pages answer 503 with Retry-After (or 200 from the page cache) and never 500; after it is back the same
    gunicorn processes answer from the database again; every accepted answer is stored, and residents whose answer
    was refused send it again.
+3. Hang: the same again, but PostgreSQL is frozen (SIGSTOP to the postmaster and every child) instead of stopped,
+   and continued (SIGCONT) later: it refuses nothing and answers nothing. The portal's client deadline
+   (DATABASE_CLIENT_TIMEOUT, portal/postgresql/base.py) must turn the waits into 503s within seconds.
 
 Run from the checkout: `.venv/bin/python bench/reliability.py [--users 40] [--load-seconds 60]`.
 """
@@ -20,6 +23,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -30,7 +34,8 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-from run import PYTHON, ROOT, Server, bench_command, environment, manage
+from run import PYTHON, ROOT, Server, environment, run
+from run import WORK as BENCH_WORK
 
 WORK = Path(os.environ.get("RELIABILITY_DIR", "/tmp/medborgarloften-reliability"))
 PORT = int(os.environ.get("RELIABILITY_PG_PORT", "55433"))
@@ -43,6 +48,15 @@ DATABASE_ONLY = {"search", "survey form", "survey answer"}
 
 def log(message):
     print(message, flush=True)
+
+
+# bench/run.py's helpers of these names became its run() (b2ec987); this script kept calling them.
+def manage(env, *args):
+    return run(env, "manage.py", *args)
+
+
+def bench_command(env, *args, capture=False):
+    return run(env, "-m", "bench", *args, capture=capture)
 
 
 class PrivatePostgres:
@@ -80,7 +94,34 @@ class PrivatePostgres:
     def stop(self):
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def processes(self):
+        """The postmaster and every process below it (connections' backends, checkpointer, WAL writer …)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        found, todo = [], [postmaster]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(FileNotFoundError):
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo.extend(int(child) for child in (task / "children").read_text().split())
+        return found
+
+    def freeze(self):
+        """SIGSTOP: the kernel still accepts connections and acknowledges data, but nothing answers. The postmaster
+        first, so that it starts no new child meanwhile."""
+        self.frozen = []
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+            self.frozen.append(pid)
+
+    def thaw(self):
+        for pid in getattr(self, "frozen", []):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        self.frozen = []
+
     def destroy(self):
+        self.thaw()
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -214,25 +255,30 @@ def run_load(env, base, *, users, seconds):
     return {"requests": requests, "seconds": seconds, "accepted": tokens, "stored": stored, "statuses": statuses}
 
 
-def run_fault(env, base, database, *, users, before, down, after):
+def run_fault(env, base, database, *, users, before, down, after, name="fault"):
+    """`name` "fault": PostgreSQL stopped and started; "hang": frozen (SIGSTOP) and continued (SIGCONT)."""
     seconds = before + down + after
-    log(f"== fault: {users} users for {seconds} s; PostgreSQL stopped after {before} s for {down} s")
+    how = "stopped" if name == "fault" else "frozen (SIGSTOP)"
+    log(f"== {name}: {users} users for {seconds} s; PostgreSQL {how} after {before} s for {down} s")
+    stop, start = (database.stop, database.start) if name == "fault" else (database.freeze, database.thaw)
     events = {}
 
     def outage():
         time.sleep(before)
         events["stopping"] = time.time()
-        database.stop()
-        events["stopped"] = time.time()
-        time.sleep(down)
-        events["starting"] = time.time()
-        database.start()
-        events["started"] = time.time()
+        try:
+            stop()
+            events["stopped"] = time.time()
+            time.sleep(down)
+        finally:
+            events["starting"] = time.time()
+            start()
+            events["started"] = time.time()
 
     thread = threading.Thread(target=outage)
     started = time.time()
     thread.start()
-    requests, accepted = locust("fault", base, users=users, seconds=seconds)
+    requests, accepted = locust(name, base, users=users, seconds=seconds)
     thread.join()
     stored, tokens = stored_tokens(env, accepted)
     # A request belongs to the moment it was answered: under load one sent before the stop may wait seconds in
@@ -259,6 +305,9 @@ def run_fault(env, base, database, *, users, before, down, after):
         "tracebacks": sum(1 for r in requests if r["traceback"]),
         "connection_errors": sum(1 for r in requests if r["status"] == 0),
         "started": started,
+        # How long a refusal took while the database was down or hung (a hung database: the client deadline).
+        "down_503_ms": sorted(r["ms"] for r in down_requests if r["status"] == 503),
+        "down_answered": sum(1 for r in down_requests if 0 < r["status"] < 400),
     }
     log(
         f"   {len(requests)} requests; while down {dict(result['down_statuses'])}; recovered "
@@ -267,7 +316,7 @@ def run_fault(env, base, database, *, users, before, down, after):
     return result
 
 
-def timeline(result, bucket=5):
+def timeline(result, bucket=5, down="down"):
     counts = defaultdict(Counter)
     for request in result["requests"]:
         second = int((request["end"] - result["started"]) // bucket) * bucket
@@ -280,9 +329,9 @@ def timeline(result, bucket=5):
     ]
     for second in sorted(counts):
         if events["stopped"] <= second and second + bucket <= events["starting"]:
-            state = "down"
+            state = down
         elif second < events["starting"] and events["stopped"] < second + bucket:
-            state = "partly down"
+            state = f"partly {down}"
         else:
             state = "up"
         lines.append(
@@ -292,17 +341,76 @@ def timeline(result, bucket=5):
     return lines
 
 
-def write_docs(load, fault, *, users, prepared_in):
+def fault_lines(fault, *, hang):
+    """The figures of one fault run: stopped (`hang` False) or frozen with SIGSTOP (`hang` True)."""
+
     def down(status, database_only):
         return fault["down_statuses"].get((status, database_only), 0)
 
-    lost_load = load["accepted"] - load["stored"]
-    lost_fault = fault["accepted"] - fault["stored"]
-    load_failed = sum(map(failed, load["requests"]))
+    lost = fault["accepted"] - fault["stored"]
     cached_ok = sum(n for (status, only), n in fault["down_statuses"].items() if not only and status < 400)
     cached_503 = sum(n for (status, only), n in fault["down_statuses"].items() if not only and status == 503)
     other_down = sum(n for (status, _), n in fault["down_statuses"].items() if status >= 400 and status != 503)
     events = fault["events"]
+    state = "hung" if hang else "down"
+    if hang:
+        what = (
+            f"PostgreSQL was frozen {events['stopping']:.0f} s into the run (SIGSTOP to the postmaster and every "
+            f"child: connections are neither refused nor answered) and continued (SIGCONT) at "
+            f"{events['starting']:.0f} s."
+        )
+    else:
+        what = (
+            f"PostgreSQL was stopped {events['stopping']:.0f} s into the run (`pg_ctl stop -m fast`, down "
+            f"{events['stopped'] - events['stopping']:.1f} s later) and started again at {events['starting']:.0f} s "
+            f"(accepting connections {events['started'] - events['starting']:.1f} s later)."
+        )
+    refusals = fault["down_503_ms"]
+    lines = [
+        what,
+        "",
+        *timeline(fault, down=state),
+        "",
+        f"While the database was {state}:",
+        f"- requests answered: {fault['down_answered']} (2xx/3xx), {sum(fault['down_statuses'].values())} in all;",
+        f"- pages that need the database (search, the survey form and answers): {down(503, True)} answered 503, "
+        f"{sum(n for (s, only), n in fault['down_statuses'].items() if only and s != 503)} anything else;",
+        f"- other pages: {cached_ok} answered from the page cache, {cached_503} answered 503 (not in the cache);",
+        f"- 503s without Retry-After: {fault['down_without_retry_after']}; other 4xx/5xx: {other_down}.",
+    ]
+    if refusals:
+        lines.append(
+            f"- a 503 took {statistics.median(refusals) / 1000:.2f} s at the median, "
+            f"{_percentile(refusals, 0.95) / 1000:.2f} s at p95 and {refusals[-1] / 1000:.2f} s at most"
+            + (" (the client deadline is DATABASE_CLIENT_TIMEOUT, 6 s by default)." if hang else ".")
+        )
+    lines += [
+        "",
+        f"Over the whole run: {fault['server_errors']} server errors other than 503, {fault['tracebacks']} "
+        f"responses with a traceback, {fault['connection_errors']} refused or broken connections.",
+        "",
+        "Recovery without a restart: the first page from the database answered "
+        + (
+            f"{fault['recovered_after']:.1f} s after PostgreSQL "
+            + ("was continued" if hang else "accepted connections again")
+            if fault["recovered_after"] is not None
+            else "**never**"
+        )
+        + (
+            f"; the last 503 came {fault['last_refusal_after']:.1f} s after it."
+            if fault["last_refusal_after"] is not None
+            else "; no 503 after it."
+        ),
+        "",
+        f"Survey answers accepted: {fault['accepted']}, found in the database: {fault['stored']}"
+        + ("; none lost." if lost == 0 else f"; **{lost} lost**."),
+    ]
+    return lines
+
+
+def write_docs(load, fault, hang, *, users, prepared_in):
+    lost_load = load["accepted"] - load["stored"]
+    load_failed = sum(map(failed, load["requests"]))
     section = [
         START,
         f"Measured {date.today().isoformat()} by `make reliability` on {os.cpu_count()} cores: gunicorn "
@@ -322,35 +430,11 @@ def write_docs(load, fault, *, users, prepared_in):
         "",
         f"### Fault: PostgreSQL stopped during the load ({fault['seconds']} s)",
         "",
-        f"PostgreSQL was stopped {events['stopping']:.0f} s into the run (`pg_ctl stop -m fast`, down "
-        f"{events['stopped'] - events['stopping']:.1f} s later) and started again at {events['starting']:.0f} s "
-        f"(accepting connections {events['started'] - events['starting']:.1f} s later).",
+        *fault_lines(fault, hang=False),
         "",
-        *timeline(fault),
+        f"### Fault: PostgreSQL hung (SIGSTOP) during the load ({hang['seconds']} s)",
         "",
-        "While the database was down:",
-        f"- pages that need the database (search, the survey form and answers): {down(503, True)} answered 503, "
-        f"{sum(n for (s, only), n in fault['down_statuses'].items() if only and s != 503)} anything else;",
-        f"- other pages: {cached_ok} answered from the page cache, {cached_503} answered 503 (not in the cache);",
-        f"- 503s without Retry-After: {fault['down_without_retry_after']}; other 4xx/5xx: {other_down}.",
-        "",
-        f"Over the whole run: {fault['server_errors']} server errors other than 503, {fault['tracebacks']} "
-        f"responses with a traceback, {fault['connection_errors']} refused or broken connections.",
-        "",
-        "Recovery without a restart: the first page from the database answered "
-        + (
-            f"{fault['recovered_after']:.1f} s after PostgreSQL accepted connections again"
-            if fault["recovered_after"] is not None
-            else "**never**"
-        )
-        + (
-            f"; the last 503 came {fault['last_refusal_after']:.1f} s after it."
-            if fault["last_refusal_after"] is not None
-            else "; no 503 after it."
-        ),
-        "",
-        f"Survey answers accepted: {fault['accepted']}, found in the database: {fault['stored']}"
-        + ("; none lost." if lost_fault == 0 else f"; **{lost_fault} lost**."),
+        *fault_lines(hang, hang=True),
         END,
     ]
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Reliability\n"
@@ -361,7 +445,11 @@ def write_docs(load, fault, *, users, prepared_in):
         text = text.rstrip() + "\n\n" + block + "\n"
     DOCS.write_text(text, encoding="utf-8")
     log(f"wrote {DOCS}")
-    return load_failed == 0 and lost_load == 0 and lost_fault == 0 and not fault["server_errors"]
+    return (
+        load_failed == 0
+        and lost_load == 0
+        and all(run["accepted"] == run["stored"] and not run["server_errors"] for run in (fault, hang))
+    )
 
 
 def free_port():
@@ -375,7 +463,7 @@ def main():
     parser.add_argument("--users", type=int, default=40)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--before", type=int, default=20, help="seconds of load before PostgreSQL is stopped")
-    parser.add_argument("--down", type=int, default=20, help="seconds PostgreSQL stays down")
+    parser.add_argument("--down", type=int, default=20, help="seconds PostgreSQL stays down (and, later, hung)")
     parser.add_argument("--after", type=int, default=30, help="seconds of load after it is started again")
     parser.add_argument("--small", action="store_true", help="a nation of 30 kommuner (to try the script out)")
     args = parser.parse_args()
@@ -397,12 +485,17 @@ def main():
         prepared_in = prepare(env, nation_args)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        BENCH_WORK.mkdir(parents=True, exist_ok=True)  # where bench/run.py's Server writes gunicorn's log
         with Server(env, port=port):
             load = run_load(env, base, users=args.users, seconds=args.load_seconds)
             fault = run_fault(
                 env, base, database, users=args.users, before=args.before, down=args.down, after=args.after
             )
-        ok = write_docs(load, fault, users=args.users, prepared_in=prepared_in)
+            hang = run_fault(
+                env, base, database, users=args.users, before=args.before, down=args.down, after=args.after,
+                name="hang",
+            )  # fmt: skip
+        ok = write_docs(load, fault, hang, users=args.users, prepared_in=prepared_in)
     finally:
         database.destroy()
     sys.exit(0 if ok else 1)

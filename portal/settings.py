@@ -413,10 +413,38 @@ LOGGING = {
 # public forms count all visitors as one. Only a header that the proxy sets itself, replacing what a client sent.
 if _client_ip_key := env_str("RATELIMIT_IP_META_KEY").strip():
     RATELIMIT_IP_META_KEY = _client_ip_key
-# PostgreSQL that does not answer a connection attempt within this many seconds counts as down (a 503 page, a
-# failing /healthz) rather than holding the request until the proxy gives up.
+# Bounds on every wait for PostgreSQL, so that a database that refuses, breaks or hangs gives the 503 page within
+# seconds instead of holding gunicorn's threads (docs/operations.md, "Database timeouts"). In seconds; 0 turns one off.
+# - connect: a connection attempt that is not answered (the whole handshake, in libpq/psycopg);
+# - statement: the server cancels a query that runs longer (statement_timeout; the connection stays usable);
+# - client: the portal gives up on any round trip the server has not answered (portal/postgresql/base.py). This is
+#   the one that ends a wait on a HUNG server: a stopped server's kernel still acknowledges TCP data and keepalives,
+#   so neither the statement timeout nor TCP's timeouts fire. A little longer than the statement timeout, so that a
+#   slow query on a live server is cancelled cleanly by the server first;
+# - breaker: after a client timeout, requests that need the database fail at once for this long (per process).
+# manage.py and `python -m bench` turn the statement and client bounds off unless set: a migration or an import may
+# rightly run longer than any page should.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_CLIENT_TIMEOUT = env_int("DATABASE_CLIENT_TIMEOUT", 6)
+DATABASE_BREAKER_SECONDS = env_int("DATABASE_BREAKER_SECONDS", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # Django's backend with the client deadline and the breaker; vendor and features are PostgreSQL's own.
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Values given in DATABASE_URL's query string (?keepalives_idle=…) win over these.
+    if DATABASE_CONNECT_TIMEOUT:
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # A server or network that disappears without closing the connection (a crashed host, a dropped route) is
+    # noticed by TCP keepalives after about 10 + 3 × 5 s idle, and unacknowledged data after 30 s.
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", 10)
+    _options.setdefault("keepalives_interval", 5)
+    _options.setdefault("keepalives_count", 3)
+    _options.setdefault("tcp_user_timeout", 30_000)  # milliseconds
+    if DATABASE_STATEMENT_TIMEOUT:
+        _statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        _options["options"] = f"{_options['options']} {_statement}" if _options.get("options") else _statement
 
 SITE_NAME = env_str("SITE_NAME", "Medborgarlöften")
 # The portal's public address (https://medborgarloften.example.se), for addresses that must not depend on the Host

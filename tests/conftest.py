@@ -23,6 +23,7 @@ from tests.factories import (
 # (pytest-django runs those last, as Django does; test_backup_restore.py stays among them).
 SLOW_MODULES = (
     "tests/portal/test_database_outage.py",
+    "tests/portal/test_database_hang.py",
     "tests/portal/test_page_cache_processes.py",
 )
 

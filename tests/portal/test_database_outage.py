@@ -75,7 +75,8 @@ class Cluster:
     def __init__(self, directory):
         self.directory = directory
         self.data = directory / "data"
-        self.port = _free_port()
+        # TEST_CLUSTER_PORT: a port to use instead of any free one, on a machine whose users are each given a few.
+        self.port = int(os.environ.get("TEST_CLUSTER_PORT") or 0) or _free_port()
         self.bin = _postgres_bin()
 
     def _as_postgres(self, *command, **kwargs):
