@@ -134,10 +134,7 @@ class SurveyAdminForm(forms.ModelForm):
             # A shared survey is changed only by a national administrator: a coordinator who made one could not
             # add a question to it afterwards.
             raise forms.ValidationError(
-                _(
-                    "Välj en kommun. En enkät för flera kommuner läggs upp och ändras av en nationell "
-                    "administratör."
-                )
+                _("Välj en kommun. En enkät för flera kommuner läggs upp och ändras av en nationell administratör.")
             )
         return value
 
@@ -361,11 +358,7 @@ def responses_csv(survey, *, municipality_ids):
     responses = Response.objects.filter(survey=survey)
     if municipality_ids is not None:
         responses = responses.filter(municipality__in=municipality_ids)
-    responses = (
-        responses.select_related("municipality")
-        .prefetch_related("answers__choice")
-        .order_by("pk")
-    )
+    responses = responses.select_related("municipality").prefetch_related("answers__choice").order_by("pk")
 
     def rows():
         for number, response in enumerate(responses.iterator(chunk_size=500), start=1):

@@ -127,9 +127,7 @@ class Survey(models.Model):
             if errors:
                 raise ValidationError(errors)
         elif self.results_published and self.closes_on is not None and self.closes_on >= today:
-            raise ValidationError(
-                {"results_published": _("Resultaten kan publiceras först när enkäten har stängt.")}
-            )
+            raise ValidationError({"results_published": _("Resultaten kan publiceras först när enkäten har stängt.")})
 
     def is_shared(self):
         """Covers more than one kommun: then only a national administrator changes it (surveys/admin/survey.py)."""

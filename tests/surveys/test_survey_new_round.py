@@ -128,7 +128,10 @@ def test_a_shared_survey_gets_its_new_round_from_a_national_administrator(
     shared = make_closed_survey(municipalities=[vasterbotten["vindeln"], vasterbotten["umea"]], title="Gemensam")
     client.force_login(coordinator_vindeln)
     assert client.post(new_round_url(shared)).status_code == 403
-    assert "Starta en ny omgång" not in client.get(reverse("admin:surveys_survey_change", args=[shared.pk])).content.decode()
+    assert (
+        "Starta en ny omgång"
+        not in client.get(reverse("admin:surveys_survey_change", args=[shared.pk])).content.decode()
+    )
     assert Survey.objects.count() == 1
 
     client.force_login(national_admin)
