@@ -211,7 +211,17 @@ class SurveyAdmin(ScopedAdmin):
             .get_queryset(request)
             .prefetch_related("municipalities")
             .annotate(_response_count=Count("responses", filter=own, distinct=True))
+            # A grouped query drops Meta.ordering; the autocomplete pages through it.
+            .order_by(*Survey._meta.ordering)
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        asking_for_question = request.GET.get("model_name") == "question" and request.GET.get("field_name") == "survey"
+        if asking_for_question and not is_national_admin(request.user):
+            # The question form's survey field: a coordinator adds questions to no shared survey, so offer none.
+            queryset = queryset.exclude(pk__in=Survey.objects.shared())
+        return queryset, may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -234,13 +244,14 @@ class SurveyAdmin(ScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
-        if obj is not None and Survey.objects.filter(pk=obj.pk, results_published=True).exists():
+        locked = shared_survey_locked(request.user, obj)
+        if obj is not None and not locked and Survey.objects.filter(pk=obj.pk, results_published=True).exists():
             fieldsets[1][1]["description"] = _(
                 "Datumen är låsta eftersom resultaten är publicerade. Ett svar som kom in efter publiceringen "
                 "skulle gå att peka ut genom att jämföra resultaten före och efter. Vill ni fråga igen: välj "
                 "”Starta en ny omgång” överst på sidan. Då får ni en ny enkät med samma frågor, som ni ger nya datum."
             )
-        if shared_survey_locked(request.user, obj):
+        if locked:
             fieldsets[0][1]["description"] = _(
                 "Enkäten gäller flera kommuner, så bara en nationell administratör kan ändra den. Du kan läsa den, "
                 "och du ser svaren från invånare i dina egna kommuner."

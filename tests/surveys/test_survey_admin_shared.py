@@ -147,3 +147,15 @@ def test_a_coordinator_still_changes_their_own_kommuns_survey(client, coordinato
     assert client.post(url(own), data).status_code == 302
     own.refresh_from_db()
     assert own.title == "Vindelns enkät, ny rubrik"
+
+
+def test_the_question_forms_survey_autocomplete_offers_no_shared_survey(client, coordinator_vindeln, shared):
+    own = make_survey(municipalities=[shared.municipalities.get(slug="vindeln")], title="Vindelns enkät")
+    client.force_login(coordinator_vindeln)
+
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "surveys", "model_name": "question", "field_name": "survey", "term": "enkät"},
+    ).json()
+
+    assert [result["text"] for result in found["results"]] == [own.title]
