@@ -166,9 +166,12 @@ def scale_label(question, value):
     return str(value)
 
 
-def _raw_counts(survey):
-    """Answers per cell and respondents per question for a whole survey, in two queries."""
+def _raw_counts(survey, municipality_ids=None):
+    """Answers per cell and respondents per question for a whole survey, in two queries; with `municipality_ids`,
+    only the answers of respondents from those kommuner."""
     answers = Answer.objects.filter(question__survey=survey).order_by()
+    if municipality_ids is not None:
+        answers = answers.filter(response__municipality__in=municipality_ids)
     cells = defaultdict(int)
     for row in answers.values("question_id", "choice_id", "scale_value", "time_of_day").annotate(n=Count("*")):
         question_id = row["question_id"]
@@ -204,10 +207,14 @@ def survey_questions(*, survey):
     return groups, ordered
 
 
-def answer_counts(*, survey):
-    """Unsuppressed counts for coordinators: per question its respondents and, per cell, label and count."""
+def answer_counts(*, survey, municipality_ids):
+    """Unsuppressed counts for coordinators: per question its respondents and, per cell, label and count.
+
+    Only the answers of respondents from `municipality_ids`, the coordinator's own kommuner (None: every answer, for
+    a national administrator): a shared survey's other kommuner's answers are not theirs to read.
+    """
     _groups, questions = survey_questions(survey=survey)
-    cells, respondents = _raw_counts(survey)
+    cells, respondents = _raw_counts(survey, municipality_ids)
     return [
         {
             "question": question,

@@ -129,6 +129,70 @@ def _municipalities_changed(sender, instance, action, reverse, pk_set, **kwargs)
         survey_form_forget(slugs=instance.surveys.values_list("slug", flat=True))
 
 
+def _years_later(date, years):
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return date.replace(year=date.year + years, day=28)
+
+
+def _free_slug(slug):
+    max_length = Survey._meta.get_field("slug").max_length
+    candidate, n = slug[:max_length], 2
+    while Survey.objects.filter(slug=candidate).exists():
+        suffix = f"-{n}"
+        candidate, n = slug[: max_length - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+@transaction.atomic
+def survey_start_new_round(*, survey, today):
+    """A copy of `survey` to ask the same questions again: its text, kommuner, sections, questions and choices,
+    no answers, and its dates moved on by whole years until it opens after `today`. Results are not published.
+
+    A survey whose results are out is never reopened (Survey.clean): asking again is a new survey. The copy keeps
+    every question's wording, so the results page shows the rounds side by side (results.question_series).
+    """
+    years = 1
+    while _years_later(survey.opens_on, years) <= today:
+        years += 1
+    old_year, new_year = str(survey.opens_on.year), str(survey.opens_on.year + years)
+    title = survey.title.replace(old_year, new_year) if old_year in survey.title else f"{survey.title} {new_year}"
+    slug = survey.slug.replace(old_year, new_year) if old_year in survey.slug else f"{survey.slug}-{new_year}"
+    new = Survey.objects.create(
+        title=title[: Survey._meta.get_field("title").max_length],
+        slug=_free_slug(slug),
+        introduction=survey.introduction,
+        opens_on=_years_later(survey.opens_on, years),
+        closes_on=_years_later(survey.closes_on, years),
+        results_expected_on=survey.results_expected_on and _years_later(survey.results_expected_on, years),
+        results_published=False,
+        min_cell_size=survey.min_cell_size,
+    )
+    new.municipalities.set(survey.municipalities.all())
+    sections = {}
+    for section in survey.sections.all():
+        sections[section.pk] = SurveySection.objects.create(
+            survey=new, title=section.title, description=section.description, order=section.order
+        )
+    for question in survey.questions.prefetch_related("choices"):
+        copy = Question.objects.create(
+            survey=new,
+            section=sections.get(question.section_id),
+            kind=question.kind,
+            text=question.text,
+            help_text=question.help_text,
+            required=question.required,
+            scale_min_label=question.scale_min_label,
+            scale_max_label=question.scale_max_label,
+            order=question.order,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=copy, text=choice.text, order=choice.order) for choice in question.choices.all()
+        )
+    return new
+
+
 def connect():
     """Called from SurveysConfig.ready(): a change to a survey's form is seen by the next post."""
     for model in (Survey, SurveySection, Question, Choice):

@@ -3,18 +3,41 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from portal.admin_mixins import ScopedAdmin, ScopedMixin
 from portal.csv_export import csv_response
 from portal.scoping import is_national_admin, municipality_ids
 from surveys.models import Answer, Choice, Question, Response, Survey, SurveySection, TimeOfDay
 from surveys.results import answer_counts, survey_questions
+from surveys.services import survey_start_new_round
+
+# Who may read which answers. A survey may cover several kommuner, and a coordinator sees it if it covers one of
+# theirs; its answers, though, are the residents' own, and a coordinator reads only those of respondents from their
+# own kommuner (Response.municipality): in the counts, the list of answers, free text and the CSV file. A
+# national administrator reads them all. The public results are the whole survey's, suppressed as always.
+
+
+def respondents_in_scope(queryset, user, path="municipality"):
+    """Rows of `queryset` (responses, or answers with path="response__municipality") from respondents in the
+    user's kommuner; all of them for a national administrator. A response without a kommun is nobody's kommun's."""
+    ids = municipality_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{path}__in": ids})
+
+
+def shared_survey_locked(user, survey):
+    """A survey for several kommuner is changed only by a national administrator: one kommun's coordinator
+    must not change the questions, dates or results that another kommun's residents answer and read."""
+    return survey is not None and not is_national_admin(user) and survey.is_shared()
 
 
 def _object_id(request):
@@ -43,14 +66,31 @@ class SurveyPhaseFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SurveySectionInline(ScopedMixin, admin.TabularInline):
+class SharedSurveyPartMixin:
+    """Sections, questions and choices of a shared survey: read-only to coordinators, as the survey itself."""
+
+    def _locked(self, request, obj):
+        survey = obj.survey if isinstance(obj, Question) else obj
+        return shared_survey_locked(request.user, survey)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+
+
+class SurveySectionInline(SharedSurveyPartMixin, ScopedMixin, admin.TabularInline):
     model = SurveySection
     fields = ["order", "title", "description"]
     extra = 0
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
-class QuestionInline(ScopedMixin, admin.TabularInline):
+class QuestionInline(SharedSurveyPartMixin, ScopedMixin, admin.TabularInline):
     model = Question
     # The rest (help text, scale labels, answer choices) on the question's own page: the row stays readable.
     fields = ["order", "section", "kind", "text", "required"]
@@ -71,6 +111,8 @@ class QuestionInline(ScopedMixin, admin.TabularInline):
 class SurveyAdminForm(forms.ModelForm):
     # Set per request in SurveyAdmin.get_form: coordinators may hide more, never less, than the national rule.
     lowest_cell_size = None
+    # Set per request too: a coordinator's survey covers one of their own kommuner (the field offers no others).
+    one_municipality_only = False
 
     class Meta:
         model = Survey
@@ -85,6 +127,16 @@ class SurveyAdminForm(forms.ModelForm):
             "results_expected_on",
             "min_cell_size",
         ]
+
+    def clean_municipalities(self):
+        value = self.cleaned_data["municipalities"]
+        if self.one_municipality_only and len(value) > 1:
+            # A shared survey is changed only by a national administrator: a coordinator who made one could not
+            # add a question to it afterwards.
+            raise forms.ValidationError(
+                _("Välj en kommun. En enkät för flera kommuner läggs upp och ändras av en nationell administratör.")
+            )
+        return value
 
     def clean_min_cell_size(self):
         value = self.cleaned_data["min_cell_size"]
@@ -117,7 +169,7 @@ class SurveyAdmin(ScopedAdmin):
     inlines = [SurveySectionInline, QuestionInline]
     # municipality_names: a coordinator is offered only their own kommuner, but should see whom they share with.
     readonly_fields = ["municipality_names", "counts", "created_at"]
-    actions = ["export_responses"]
+    actions = ["export_responses", "start_new_round"]
     fieldsets = [
         (
             None,
@@ -146,16 +198,117 @@ class SurveyAdmin(ScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.lowest_cell_size = None if is_national_admin(request.user) else settings.SURVEY_MIN_CELL_SIZE
+        national = is_national_admin(request.user)
+        form.lowest_cell_size = None if national else settings.SURVEY_MIN_CELL_SIZE
+        form.one_municipality_only = not national
         return form
 
     def get_queryset(self, request):
+        ids = municipality_ids(request.user)
+        own = Q() if ids is None else Q(responses__municipality__in=ids)
         return (
             super()
             .get_queryset(request)
             .prefetch_related("municipalities")
-            .annotate(_response_count=Count("responses", distinct=True))
+            .annotate(_response_count=Count("responses", filter=own, distinct=True))
+            # A grouped query drops Meta.ordering; the autocomplete pages through it.
+            .order_by(*Survey._meta.ordering)
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        asking_for_question = request.GET.get("model_name") == "question" and request.GET.get("field_name") == "survey"
+        if asking_for_question and not is_national_admin(request.user):
+            # The question form's survey field: a coordinator adds questions to no shared survey, so offer none.
+            queryset = queryset.exclude(pk__in=Survey.objects.shared())
+        return queryset, may_have_duplicates
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # For the counts field, which is given only the survey: whose answers it may count.
+            obj._answers_of = municipality_ids(request.user)
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not shared_survey_locked(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not shared_survey_locked(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Survey.objects.filter(pk=obj.pk, results_published=True).exists():
+            readonly += [name for name in Survey.LOCKED_ONCE_PUBLISHED if name not in readonly]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in super().get_fieldsets(request, obj)]
+        locked = shared_survey_locked(request.user, obj)
+        if obj is not None and not locked and Survey.objects.filter(pk=obj.pk, results_published=True).exists():
+            fieldsets[1][1]["description"] = _(
+                "Datumen är låsta eftersom resultaten är publicerade. Ett svar som kom in efter publiceringen "
+                "skulle gå att peka ut genom att jämföra resultaten före och efter. Vill ni fråga igen: välj "
+                "”Starta en ny omgång” överst på sidan. Då får ni en ny enkät med samma frågor, som ni ger nya datum."
+            )
+        if locked:
+            fieldsets[0][1]["description"] = _(
+                "Enkäten gäller flera kommuner, så bara en nationell administratör kan ändra den. Du kan läsa den, "
+                "och du ser svaren från invånare i dina egna kommuner."
+            )
+        return fieldsets
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/ny-omgang/",
+                self.admin_site.admin_view(require_POST(self.new_round_view)),
+                name="{}_{}_new_round".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_start_new_round"] = obj is not None and self._may_start_new_round(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _may_start_new_round(self, request, survey):
+        return self.has_add_permission(request) and not shared_survey_locked(request.user, survey)
+
+    def _start_new_round(self, request, survey):
+        if not self._may_start_new_round(request, survey):
+            raise PermissionDenied
+        new = survey_start_new_round(survey=survey, today=timezone.localdate())
+        self.log_addition(request, new, [{"added": {}}])
+        self.message_user(
+            request,
+            _(
+                "En ny omgång av ”%(old)s” är skapad, med samma frågor och inga svar. Kontrollera rubriken och "
+                "datumen, och spara."
+            )
+            % {"old": survey.title},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:surveys_survey_change", args=[new.pk]))
+
+    def new_round_view(self, request, object_id):
+        return self._start_new_round(request, self.get_object_in_scope_or_404(request, object_id))
+
+    @admin.action(description=gettext_lazy("Starta en ny omgång"), permissions=["add"])
+    def start_new_round(self, request, queryset):
+        surveys = list(queryset[:2])
+        if len(surveys) != 1:
+            self.message_user(request, _("Välj en enkät i taget att starta en ny omgång av."), messages.WARNING)
+            return None
+        if shared_survey_locked(request.user, surveys[0]):
+            self.message_user(
+                request,
+                _("Enkäten gäller flera kommuner: en ny omgång startas av en nationell administratör."),
+                messages.WARNING,
+            )
+            return None
+        return self._start_new_round(request, surveys[0])
 
     @admin.display(description=gettext_lazy("kommuner"))
     def municipality_names(self, obj):
@@ -180,22 +333,17 @@ class SurveyAdmin(ScopedAdmin):
     def counts(self, obj):
         if obj is None or obj.pk is None:
             return _("Visas när enkäten är sparad.")
+        # Set by get_object; a survey that came another way shows no answers rather than all of them.
+        ids = getattr(obj, "_answers_of", set())
+        responses = obj.responses.all() if ids is None else obj.responses.filter(municipality__in=ids)
         return render_to_string(
             "surveys/includes/_survey_counts.html",
-            {"questions": answer_counts(survey=obj), "responses": obj.responses.count()},
+            {
+                "questions": answer_counts(survey=obj, municipality_ids=ids),
+                "responses": responses.count(),
+                "own_kommuner_only": ids is not None and obj.is_shared(),
+            },
         )
-
-    def save_model(self, request, obj, form, change):
-        if change and not is_national_admin(request.user):
-            # The kommun field offers only the coordinator's own kommuner, so saving would drop the others
-            # from a shared survey; remember them and put them back in save_related.
-            request._other_municipalities = list(obj.municipalities.exclude(pk__in=municipality_ids(request.user)))
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if others := getattr(request, "_other_municipalities", None):
-            form.instance.municipalities.add(*others)
 
     @admin.action(description=gettext_lazy("Exportera svar som CSV"), permissions=["view"])
     def export_responses(self, request, queryset):
@@ -203,11 +351,13 @@ class SurveyAdmin(ScopedAdmin):
         if len(surveys) != 1:
             self.message_user(request, _("Välj en enkät i taget att exportera."), messages.WARNING)
             return None
-        return responses_csv(surveys[0])
+        return responses_csv(surveys[0], municipality_ids=municipality_ids(request.user))
 
 
-def responses_csv(survey):
-    """One row per response, one column per question (two for a place), free text included."""
+def responses_csv(survey, *, municipality_ids):
+    """One row per response, one column per question (two for a place), free text included.
+
+    Only the responses of residents of `municipality_ids` (None: all, for a national administrator)."""
     _groups, questions = survey_questions(survey=survey)
     header = [_("svar nr"), _("inskickad"), _("kommun")]
     for question in questions:
@@ -216,12 +366,10 @@ def responses_csv(survey):
         else:
             header.append(question.text)
     times = dict(TimeOfDay.choices)
-    responses = (
-        Response.objects.filter(survey=survey)
-        .select_related("municipality")
-        .prefetch_related("answers__choice")
-        .order_by("pk")
-    )
+    responses = Response.objects.filter(survey=survey)
+    if municipality_ids is not None:
+        responses = responses.filter(municipality__in=municipality_ids)
+    responses = responses.select_related("municipality").prefetch_related("answers__choice").order_by("pk")
 
     def rows():
         for number, response in enumerate(responses.iterator(chunk_size=500), start=1):
@@ -248,7 +396,7 @@ def responses_csv(survey):
     return csv_response(f"enkat-{survey.slug}", header, rows())
 
 
-class ChoiceInline(ScopedMixin, admin.TabularInline):
+class ChoiceInline(SharedSurveyPartMixin, ScopedMixin, admin.TabularInline):
     model = Choice
     fields = ["order", "text"]
     extra = 3
@@ -315,7 +463,18 @@ class QuestionAdmin(ScopedAdmin):
             question_id = _object_id(request)
             if question_id:
                 kwargs["queryset"] = SurveySection.objects.filter(survey__questions=question_id)
+        if db_field.name == "survey" and not is_national_admin(request.user):
+            # Nor may a coordinator add a question to a shared survey, or move one into it.
+            kwargs["queryset"] = Survey.objects.exclude(pk__in=Survey.objects.shared())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        locked = obj is not None and shared_survey_locked(request.user, obj.survey)
+        return super().has_change_permission(request, obj) and not locked
+
+    def has_delete_permission(self, request, obj=None):
+        locked = obj is not None and shared_survey_locked(request.user, obj.survey)
+        return super().has_delete_permission(request, obj) and not locked
 
 
 class AnswerInline(ScopedMixin, admin.TabularInline):
@@ -326,7 +485,8 @@ class AnswerInline(ScopedMixin, admin.TabularInline):
     can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question", "choice")
+        answers = super().get_queryset(request).select_related("question", "choice")
+        return respondents_in_scope(answers, request.user, path="response__municipality")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -351,7 +511,13 @@ class ResponseAdmin(ScopedAdmin):
     inlines = [AnswerInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_answer_count=Count("answers", distinct=True))
+        responses = respondents_in_scope(super().get_queryset(request), request.user)
+        return responses.annotate(_answer_count=Count("answers", distinct=True))
+
+    def has_view_permission(self, request, obj=None):
+        # The survey's kommuner (ScopedMixin) are not enough: the respondent must be from one of the user's own.
+        in_scope = obj is None or respondents_in_scope(Response.objects.filter(pk=obj.pk), request.user).exists()
+        return super().has_view_permission(request, obj) and in_scope
 
     @admin.display(description=gettext_lazy("antal svar på frågor"), ordering="_answer_count")
     def answer_count(self, obj):

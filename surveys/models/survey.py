@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,11 @@ class SurveyQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(municipalities=municipality)
 
+    def shared(self):
+        """Covering more than one kommun: changed only by a national administrator (surveys/admin/survey.py)."""
+        through = self.model.municipalities.through.objects.order_by().values("survey_id")
+        return self.filter(pk__in=through.annotate(n=models.Count("pk")).filter(n__gt=1).values("survey_id"))
+
 
 class Survey(models.Model):
     """A trygghetsundersökning: built by coordinators, answered anonymously by residents."""
@@ -42,7 +48,10 @@ class Survey(models.Model):
     results_published = models.BooleanField(
         _("resultaten är publicerade"),
         default=False,
-        help_text=_("Resultaten visas för allmänheten först när enkäten har stängt."),
+        help_text=_(
+            "Kan kryssas i först när enkäten har stängt. Publicerade resultat går inte att ta tillbaka, och "
+            "enkätens datum går då inte att ändra."
+        ),
     )
     # Residents who answered ask when they will see what came of it; the thank-you page, the closed survey and
     # the list of surveys give this date until the results are published.
@@ -93,6 +102,42 @@ class Survey(models.Model):
 
     def get_absolute_url(self):
         return reverse("survey_answer", kwargs={"slug": self.slug})
+
+    # A survey whose results are out never takes another answer: one answer that arrived after them could be
+    # singled out by comparing the two releases. Published results are therefore final, and the dates with them
+    # (also in the database: migration 0008's trigger). Asking again is a new survey (survey_start_new_round).
+    LOCKED_ONCE_PUBLISHED = ("opens_on", "closes_on", "results_published")
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        stored = Survey.objects.filter(pk=self.pk).values(*self.LOCKED_ONCE_PUBLISHED).first() if self.pk else None
+        if stored and stored["results_published"]:
+            errors = {}
+            if not self.results_published:
+                errors["results_published"] = _(
+                    "Resultaten är publicerade och kan inte tas tillbaka. Vill ni fråga igen, starta en ny omgång."
+                )
+            for name in ("opens_on", "closes_on"):
+                if getattr(self, name) != stored[name]:
+                    errors[name] = _(
+                        "Datumen kan inte ändras när resultaten är publicerade. Vill ni fråga igen, starta en ny "
+                        "omgång."
+                    )
+            if errors:
+                raise ValidationError(errors)
+        elif self.results_published and self.closes_on is not None and self.closes_on >= today:
+            raise ValidationError({"results_published": _("Resultaten kan publiceras först när enkäten har stängt.")})
+
+    def is_shared(self):
+        """Covers more than one kommun: then only a national administrator changes it (surveys/admin/survey.py)."""
+        if self.pk is None:
+            return False
+        return len(self.municipalities.all()) > 1
+
+    def takes_answers(self, today=None):
+        """Open by its dates and its results not published: published results close a survey for good."""
+        return self.is_open(today) and not self.results_published
 
     def is_open(self, today=None):
         today = today or timezone.localdate()

@@ -104,8 +104,9 @@ def survey_answer(request, slug):
         raise Http404
     survey = found.survey
     today = timezone.localdate()
-    if not survey.is_open(today):
-        # Nothing is stored; a form posted after closing time gets the same explanation, as a refusal.
+    if not survey.takes_answers(today):
+        # Nothing is stored; a form posted after closing time gets the same explanation, as a refusal. Published
+        # results close a survey whatever its dates say (Survey.clean): a later answer could be singled out.
         status = 403 if request.method == "POST" else 200
         return render(
             request,
@@ -113,7 +114,7 @@ def survey_answer(request, slug):
             {
                 "survey": survey,
                 "municipality": _single_municipality(survey),
-                "upcoming": survey.opens_on > today,
+                "upcoming": survey.opens_on > today and not survey.results_published,
                 "today": today,
             },
             status=status,

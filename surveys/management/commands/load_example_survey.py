@@ -87,6 +87,10 @@ class Command(BaseCommand):
         except Municipality.DoesNotExist:
             raise CommandError("Vindeln finns inte i databasen: kör `manage.py load_content` först.") from None
         today = timezone.localdate()
+        if Survey.objects.filter(slug=SLUG, results_published=True).exists():
+            # Published results are final and so are the dates (Survey.clean): leave it as it is.
+            self.stdout.write("Exempelenkätens resultat är publicerade; den lämnas som den är.")
+            return
         survey, created = Survey.objects.update_or_create(
             slug=SLUG,
             defaults={
