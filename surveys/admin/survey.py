@@ -40,6 +40,13 @@ def shared_survey_locked(user, survey):
     return survey is not None and not is_national_admin(user) and survey.is_shared()
 
 
+def survey_parts_locked(user, survey):
+    """The sections, questions and choices of a survey are fixed once its results are published (for everyone:
+    a question reworded afterwards would change what the published counts mean), and for coordinators while it is
+    shared (shared_survey_locked)."""
+    return survey is not None and (survey.results_published or shared_survey_locked(user, survey))
+
+
 def _object_id(request):
     return request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
 
@@ -67,11 +74,12 @@ class SurveyPhaseFilter(admin.SimpleListFilter):
 
 
 class SharedSurveyPartMixin:
-    """Sections, questions and choices of a shared survey: read-only to coordinators, as the survey itself."""
+    """Sections, questions and choices of a shared survey: read-only to coordinators, as the survey itself; and
+    to everyone once the survey's results are published (survey_parts_locked)."""
 
     def _locked(self, request, obj):
         survey = obj.survey if isinstance(obj, Question) else obj
-        return shared_survey_locked(request.user, survey)
+        return survey_parts_locked(request.user, survey)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not self._locked(request, obj)
@@ -249,7 +257,8 @@ class SurveyAdmin(ScopedAdmin):
             fieldsets[1][1]["description"] = _(
                 "Datumen är låsta eftersom resultaten är publicerade. Ett svar som kom in efter publiceringen "
                 "skulle gå att peka ut genom att jämföra resultaten före och efter. Vill ni fråga igen: välj "
-                "”Starta en ny omgång” överst på sidan. Då får ni en ny enkät med samma frågor, som ni ger nya datum."
+                "”Starta en ny omgång” överst på sidan. Då får ni en ny enkät med samma frågor, som ni ger nya datum. "
+                "Frågorna och svarsalternativen är också låsta."
             )
         if locked:
             fieldsets[0][1]["description"] = _(
@@ -463,17 +472,21 @@ class QuestionAdmin(ScopedAdmin):
             question_id = _object_id(request)
             if question_id:
                 kwargs["queryset"] = SurveySection.objects.filter(survey__questions=question_id)
-        if db_field.name == "survey" and not is_national_admin(request.user):
-            # Nor may a coordinator add a question to a shared survey, or move one into it.
-            kwargs["queryset"] = Survey.objects.exclude(pk__in=Survey.objects.shared())
+        if db_field.name == "survey":
+            # Nobody adds a question to a survey whose results are published, or moves one into it; nor may a
+            # coordinator to a shared survey.
+            surveys = Survey.objects.exclude(results_published=True)
+            if not is_national_admin(request.user):
+                surveys = surveys.exclude(pk__in=Survey.objects.shared())
+            kwargs["queryset"] = surveys
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        locked = obj is not None and shared_survey_locked(request.user, obj.survey)
+        locked = obj is not None and survey_parts_locked(request.user, obj.survey)
         return super().has_change_permission(request, obj) and not locked
 
     def has_delete_permission(self, request, obj=None):
-        locked = obj is not None and shared_survey_locked(request.user, obj.survey)
+        locked = obj is not None and survey_parts_locked(request.user, obj.survey)
         return super().has_delete_permission(request, obj) and not locked
 
 

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from surveys.models import Response, Survey
 from tests.admin_forms import admin_form_data
-from tests.factories.surveys import answer_data, make_closed_survey, make_survey, make_survey_with_every_kind
+from tests.factories.surveys import (
+    answer_data,
+    make_closed_survey,
+    make_question,
+    make_survey,
+    make_survey_with_every_kind,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +149,34 @@ def test_a_survey_with_published_results_refuses_answers_whatever_its_dates_say(
     assert refused.status_code == 403
     assert "Dina svar har inte sparats." in refused.content.decode()
     assert not Response.objects.filter(survey=survey).exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator_vindeln", "national_admin"])
+def test_the_questions_of_a_survey_with_published_results_cannot_change(client, request, published, persona):
+    # A question reworded after publication would change what the published counts mean, for everyone.
+    question = make_question(published, text="Hur trygg känner du dig?", choices=["Trygg"])
+    choice = question.choices.get()
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("admin:surveys_question_change", args=[question.pk])
+    data = admin_form_data(client.get(url))
+    data.update(text="Hur otrygg känner du dig?")
+
+    posted = client.post(url, data)
+    survey_page = client.get(change_url(published))
+
+    assert posted.status_code == 403
+    question.refresh_from_db()
+    choice.refresh_from_db()
+    assert (question.text, choice.text) == ("Hur trygg känner du dig?", "Trygg")
+    assert client.post(reverse("admin:surveys_question_delete", args=[question.pk]), {"post": "yes"}).status_code == 403
+    inline_forms = list(survey_page.context["inline_admin_formsets"])
+    assert inline_forms and not any(formset.has_change_permission for formset in inline_forms)
+    assert "Frågorna och svarsalternativen är också låsta." in survey_page.content.decode()
+
+
+def test_no_question_can_be_added_to_a_survey_with_published_results(client, national_admin, published):
+    client.force_login(national_admin)
+
+    page = client.get(reverse("admin:surveys_question_add"))
+
+    assert published not in page.context["adminform"].form.fields["survey"].queryset
