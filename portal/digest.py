@@ -221,7 +221,8 @@ def coordinator_digests_send(*, today=None):
         for coordinator in recipients:
             groups = _groups(coordinator, items[coordinator.pk])
             if groups:
-                outgoing.append((coordinator, coordinator.digest_last_sent_on, digest_message(coordinator, groups, today=today)))
+                message = digest_message(coordinator, groups, today=today)
+                outgoing.append((coordinator, coordinator.digest_last_sent_on, message))
         Coordinator.objects.filter(pk__in=[coordinator.pk for coordinator, _before, _message in outgoing]).update(
             digest_last_sent_on=today
         )

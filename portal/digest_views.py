@@ -27,6 +27,11 @@ class DigestSettingsForm(forms.ModelForm):
         model = Coordinator
         fields = ["digest_enabled"]
         labels = {"digest_enabled": gettext_lazy("Skicka mig veckobrevet")}
+        # The page says what the digest holds; the model's help text (for national administrators) would repeat it.
+        help_texts = {"digest_enabled": ""}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
 
 def my_settings_view(request):
@@ -53,7 +58,8 @@ def my_settings_view(request):
         "coordinator": coordinator,
         "email": request.user.email,
     }
-    return TemplateResponse(request, "admin/portal/my_settings.html", context, status=400 if form and form.errors else 200)
+    status = 400 if form is not None and form.errors else 200
+    return TemplateResponse(request, "admin/portal/my_settings.html", context, status=status)
 
 
 @csrf_exempt
