@@ -110,3 +110,14 @@ def test_the_settings_page_needs_a_login(resident):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_national_administrator_sees_the_setting_on_the_coordinators_page(admin_client_for, coordinator_vindeln):
+    coordinator = Coordinator.objects.get(user=coordinator_vindeln)
+
+    response = admin_client_for.get(reverse("admin:portal_coordinator_change", args=[coordinator.pk]))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="digest_enabled"' in content
+    assert "veckobrev senast skickat" in content.lower()
