@@ -121,8 +121,19 @@ class CoordinatorAdmin(admin.ModelAdmin):
                     "valda kommunerna, och godkänna dem för sin organisations räkning."
                 ),
             },
-        )
+        ),
+        (
+            _("Veckobrev"),
+            {
+                "fields": ["digest_enabled", "digest_last_sent_on"],
+                "description": _(
+                    "Personen stänger själv av och slår på brevet under Mina inställningar eller med länken i "
+                    "brevet (manage.py send_coordinator_digests)."
+                ),
+            },
+        ),
     ]
+    readonly_fields = ["digest_last_sent_on"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("municipalities")

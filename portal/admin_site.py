@@ -87,7 +87,7 @@ class PortalAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self):
-        from portal import two_factor
+        from portal import digest_views, two_factor
 
         # Not admin_view(): these are exactly the pages for a staff user who is not (yet) allowed the rest.
         def own(view):
@@ -103,6 +103,9 @@ class PortalAdminSite(admin.AdminSite):
         return [
             path("tvastegsverifiering/", own(two_factor.enrol_view), name="two_factor_enrol"),
             path("tvastegsverifiering/reservkoder/", own(two_factor.backup_codes_view), name="two_factor_backup_codes"),
+            path("mina-installningar/", self.admin_view(digest_views.my_settings_view), name="my_settings"),
+            # No login: the signed token in the address is the permission (portal/digest_views.py).
+            path("veckobrev/av/<str:token>/", digest_views.digest_off_view, name="digest_off"),
             *urls,
         ]
 

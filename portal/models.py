@@ -325,6 +325,18 @@ class Coordinator(models.Model):
         related_name="coordinators",
         help_text=_("De kommuner vars löften och uppföljningar personen får se och ändra."),
     )
+    # The weekly digest (portal/digest.py): the person turns it off on Mina inställningar or with the link in every
+    # digest. The week it was last sent to them is kept as that day's date, so that a second run in the same ISO
+    # week sends nothing.
+    digest_enabled = models.BooleanField(
+        _("veckobrev"),
+        default=True,
+        help_text=_(
+            "Ett e-postbrev varje måndag med det som väntar på personen: uppföljningar som ska göras, godkännanden "
+            "och det invånarna skickat in. Inget brev när inget väntar."
+        ),
+    )
+    digest_last_sent_on = models.DateField(_("veckobrev senast skickat"), null=True, blank=True, editable=False)
 
     objects = CoordinatorQuerySet.as_manager()
 

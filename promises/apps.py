@@ -30,6 +30,12 @@ class PromisesConfig(AppConfig):
         # The admin start page lists what needs doing; portal asks the apps above it rather than importing them.
         register_todo(admin_todo)
 
+        from portal.digest import register_digest_part
+        from promises.digest import digest_items
+
+        # The same to-do items, in the coordinators' weekly digest.
+        register_digest_part(digest_items)
+
         from portal.invalidation import on_pages_changed
         from promises.documents_ahead import pages_changed
 

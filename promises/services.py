@@ -20,6 +20,7 @@ from promises.models import (
     PromisePeriod,
     ReportStatus,
 )
+from promises.overview import follow_up_deadline
 from promises.snapshots import content_snapshot
 from promises.versions import content_changed, suspended
 
@@ -189,6 +190,11 @@ class TodoItem:
     start: bool = False
     yours: bool = False  # waiting for the user's own organisation
 
+    @property
+    def deadline(self):
+        """The day a year's follow-up should be published by (31 March the year after); None for a period."""
+        return follow_up_deadline(self.year) if self.year is not None else None
+
 
 @dataclass
 class MunicipalityTodo:
@@ -199,14 +205,41 @@ class MunicipalityTodo:
 def coordinator_todo(*, user, today=None):
     """What needs doing, per kommun: follow-ups that are due but missing, and anything awaiting approval."""
     today = today or timezone.localdate()
-    ids = municipality_ids(user)
     coordinator = coordinator_for(user)
     organisation = coordinator.organisation if coordinator else None
-    periods = PromisePeriod.objects.select_related("municipality").prefetch_related("follow_ups")
-    if ids is not None:
-        periods = periods.filter(municipality__in=ids)
-    periods = periods.filter(start_year__lt=today.year + 1).order_by("municipality__name", "-start_year")
+    periods = _todo_periods(municipality_ids=municipality_ids(user), today=today)
+    return _todo_from_periods(periods, organisation=organisation, today=today)
 
+
+def coordinators_todo(*, coordinators, today=None):
+    """{coordinator pk: [MunicipalityTodo]}: each coordinator's to-do list over the kommuner they coordinate
+    (Coordinator.municipalities, prefetched) and for their organisation, for many at once.
+
+    The items are exactly coordinator_todo()'s; the periods are read once for all of them (two queries however
+    many coordinators), for the weekly digest (portal/digest.py).
+    """
+    today = today or timezone.localdate()
+    wanted = {coordinator.pk: {m.pk for m in coordinator.municipalities.all()} for coordinator in coordinators}
+    periods = _todo_periods(municipality_ids=set().union(*wanted.values()), today=today)
+    return {
+        coordinator.pk: _todo_from_periods(
+            [period for period in periods if period.municipality_id in wanted[coordinator.pk]],
+            organisation=coordinator.organisation,
+            today=today,
+        )
+        for coordinator in coordinators
+    }
+
+
+def _todo_periods(*, municipality_ids, today):
+    """The periods a to-do list looks at (None: every kommun's), with their follow-ups. Two queries."""
+    periods = PromisePeriod.objects.select_related("municipality").prefetch_related("follow_ups")
+    if municipality_ids is not None:
+        periods = periods.filter(municipality__in=municipality_ids)
+    return list(periods.filter(start_year__lt=today.year + 1).order_by("municipality__name", "-start_year"))
+
+
+def _todo_from_periods(periods, *, organisation, today):
     by_municipality = {}
     for period in periods:
         todo = by_municipality.setdefault(period.municipality_id, MunicipalityTodo(period.municipality))

@@ -15,4 +15,10 @@ class SurveysConfig(AppConfig):
 
         # Residents' input waiting to be read, on the admin start page; portal asks the apps above it.
         register_todo(admin_todo, order=60)
+
+        from portal.digest import register_digest_part
+        from surveys.digest import digest_items
+
+        # Residents' input left unread for a week, in the coordinators' weekly digest.
+        register_digest_part(digest_items)
         services.connect()

@@ -23,11 +23,21 @@ class InputTodo:
     links: list = field(default_factory=list)
 
 
-def _counts(queryset):
+def waiting_places():
+    """Residents' reports of unsafe places nobody has moderated: not yet read. Also the weekly digest's."""
+    return UnsafePlace.objects.filter(moderation=Moderation.PENDING)
+
+
+def waiting_suggestions():
+    """Suggestions still marked new: not yet read. Also the weekly digest's."""
+    return Suggestion.objects.filter(state=Suggestion.State.NEW)
+
+
+def counts_by_municipality(queryset):
     return queryset.values("municipality_id", "municipality__official_name").annotate(count=Count("pk"))
 
 
-def _changelist(model, **filters):
+def changelist_url(model, **filters):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return f"{url}?{urlencode(filters)}"
 
@@ -41,24 +51,24 @@ def residents_input_todo(*, user):
         todo.links.append((text, url))
 
     if user.has_perm("surveys.change_unsafeplace"):
-        pending = scope(UnsafePlace.objects.filter(moderation=Moderation.PENDING), user)
-        for row in _counts(pending):
+        pending = scope(waiting_places(), user)
+        for row in counts_by_municipality(pending):
             text = ngettext(
                 "%(count)d rapport om en otrygg plats väntar på granskning",
                 "%(count)d rapporter om otrygga platser väntar på granskning",
                 row["count"],
             ) % {"count": row["count"]}
-            url = _changelist(
+            url = changelist_url(
                 UnsafePlace, municipality__id__exact=row["municipality_id"], moderation__exact=Moderation.PENDING
             )
             add(row, text, url)
     if user.has_perm("surveys.change_suggestion"):
-        new = scope(Suggestion.objects.filter(state=Suggestion.State.NEW), user)
-        for row in _counts(new):
+        new = scope(waiting_suggestions(), user)
+        for row in counts_by_municipality(new):
             text = ngettext("%(count)d ny synpunkt att läsa", "%(count)d nya synpunkter att läsa", row["count"]) % {
                 "count": row["count"]
             }
-            url = _changelist(
+            url = changelist_url(
                 Suggestion, municipality__id__exact=row["municipality_id"], state__exact=Suggestion.State.NEW
             )
             add(row, text, url)
