@@ -397,6 +397,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Never DEBUG, whatever LOG_LEVEL says: its DEBUG lines, one per variable a template leaves out (as ours do by
+    # design), repeat the whole request with its address and query string. After a survey answer that line would
+    # say when the answer arrived (portal/request_log.py), and elsewhere what a resident searched for.
+    "loggers": {"django.template": {"level": "INFO"}},
 }
 # Behind a reverse proxy every request comes from the proxy's address; name the META key in which the proxy passes
 # the visitor's (HTTP_X_REAL_IP for nginx's `proxy_set_header X-Real-IP $remote_addr`), or the rate limits on
