@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate content demo-accounts bench bench-documents reliability lint check format clean
+.PHONY: run test fuzz-thorough install install-test migrate content demo-accounts bench bench-documents reliability lint check format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ run: demo-accounts
 PYTEST_WORKERS ?= auto
 test: install-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+# The fuzz tests (tests/portal/test_fuzz_*.py) with the thorough hypothesis profile (tests/fuzzing.py): 25 times
+# their examples, every phase, a failure shrunk to its smallest input. In one process, for a long run by hand or at
+# night (docs/reliability.md has how long it takes); PYTEST_ARGS as for `make test`, e.g. "-k forms".
+fuzz-thorough: install-test
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -p no:xdist tests/portal/test_fuzz_public_urls.py tests/portal/test_fuzz_public_forms.py $(PYTEST_ARGS)
 
 # Every figure of issue 17 (cached pages under load, every page for one visitor, first PDF, survey posts, stampede,
 # Redis bound) on SQLite and PostgreSQL with the synthetic nation, beside the TechEmpower Fortunes app and plaintext

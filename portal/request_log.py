@@ -7,6 +7,10 @@ agent: the reverse proxy's own log has the address for as long as the operator k
 The id comes from the proxy's X-Request-ID header when it sends a plausible one (so that a line here can be found
 beside the proxy's), otherwise it is made here; either way the response carries it back in X-Request-ID, so a
 resident reporting an error page can quote it.
+
+A view can leave a request out of the log (`leave_out_of_request_log`): a resident's stored survey answer and the
+thank-you page after it write no line, so nothing here says when an answer arrived (its row keeps only the date;
+surveys/models/survey.py). Refused and failed posts are still written: nothing of them was stored.
 """
 
 import contextvars
@@ -47,6 +51,17 @@ class DisallowedHostAsWarning(logging.Filter):
         return True
 
 
+def leave_out_of_request_log(response):
+    """Marks a response whose request must not be written to the request log; returns the response.
+
+    For a request whose time would tie what a resident sent to the moment it arrived, and so to the address in the
+    reverse proxy's log: the post that stored a survey answer and the thank-you page it leads to. Its status and
+    duration are lost with it; a failure still reaches the log from Django's own error logging and the other lines.
+    """
+    response.leave_out_of_request_log = True
+    return response
+
+
 class RequestLogMiddleware:
     """Outermost middleware: measures the whole request and sees the final status, error pages included."""
 
@@ -64,6 +79,8 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             response["X-Request-ID"] = request_id
+            if getattr(response, "leave_out_of_request_log", False):
+                return response
             logger.info(
                 "%s %s %s %.1f ms",
                 request.method,

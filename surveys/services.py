@@ -232,7 +232,9 @@ def response_submit(*, survey, municipality_id, answers, submission_token):
 
 
 def _columns(model, *, leave_out=()):
-    return [field for field in model._meta.concrete_fields if not field.primary_key and field.name not in leave_out]
+    # The random primary keys (surveys/models/survey.py) are made in Python and written like any other column; only
+    # a key the database makes itself (an AutoField: db_returning) would be left to it.
+    return [field for field in model._meta.concrete_fields if not field.db_returning and field.name not in leave_out]
 
 
 @functools.cache

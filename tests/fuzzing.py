@@ -45,7 +45,7 @@ from tests.factories import blank_pdf
 
 # CI runs the whole suite twice (SQLite and PostgreSQL) on two cores and must stay short, so each test names a
 # small number of examples for the ordinary run. HYPOTHESIS_PROFILE=thorough multiplies them, for a long run by
-# hand or at night: `HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest -p no:xdist tests/portal/test_fuzz_*`.
+# hand or at night: `make fuzz-thorough` (HYPOTHESIS_PROFILE=thorough, one process; docs/reliability.md).
 # HYPOTHESIS_PROFILE=brief, which .ci/run sets for its second leg (PostgreSQL), runs a quarter of them: the first
 # leg has just fed the same views the full number, and what the database changes shows in a few examples.
 settings.register_profile(

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -248,14 +250,25 @@ class Choice(models.Model):
         return self.text
 
 
+# The primary keys of responses and answers are random (UUID4), not counted up. Sequential ids put the answers in
+# the order they arrived: with the date and someone else's record of who posted when (a proxy's log, a colleague
+# watching), "the third answer on Tuesday" becomes a person. A random 122-bit UUID says nothing about order, is made
+# in Python so both write paths (the ORM, and surveys/services.py's single PostgreSQL statement) set it without a
+# round trip, never collides in practice (a random 63-bit integer would need a retry on the rare clash inside that
+# single statement), and is PostgreSQL's native 16-byte uuid type. Nothing may sort responses or answers by the time
+# they arrived either: they carry only the date (Response.submitted_on), and no timestamp.
+
+
 class Response(models.Model):
-    """One resident's whole submission. Deliberately nothing that identifies them: no IP, no time of day."""
+    """One resident's whole submission. Deliberately nothing that identifies them: no IP, no time of day, and no
+    order of arrival (the random id above)."""
 
     municipality_path = "survey__municipalities"
     # Results show only once a survey has closed, when no more answers arrive: saving one must not throw away
     # cached pages (portal/invalidation.py), least of all at 200 answers a second.
     page_cache_invalidates = "nothing"
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="ID")
     survey = models.ForeignKey(Survey, verbose_name=_("enkät"), on_delete=models.PROTECT, related_name="responses")
     municipality = models.ForeignKey(
         Municipality,
@@ -283,6 +296,9 @@ class Answer(models.Model):
     municipality_path = "response__survey__municipalities"
     page_cache_invalidates = "nothing"  # as Response
 
+    # Random like Response's: answers are inserted in the order responses arrive, so counted ids would give that
+    # order away as well.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="ID")
     response = models.ForeignKey(Response, verbose_name=_("svar"), on_delete=models.CASCADE, related_name="answers")
     # Indexed by answer_counts below, which starts with the question.
     question = models.ForeignKey(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Municipality
+from portal.request_log import leave_out_of_request_log
 from surveys import results
 from surveys.forms.survey import SurveyAnswerForm
 from surveys.models import Survey
@@ -124,7 +125,7 @@ def survey_answer(request, slug):
     if request.method == "POST":
         form = SurveyAnswerForm(request.POST, groups=groups, municipalities=municipalities)
         if form.honeypot_filled:
-            # A bot: store nothing, and give it no hint that it was caught.
+            # A bot: store nothing, and give it no hint that it was caught. Logged: there is no answer to trace.
             return redirect("survey_thanks", slug=survey.slug)
         if form.is_valid():
             response_submit(
@@ -133,7 +134,8 @@ def survey_answer(request, slug):
                 answers=form.answers(),
                 submission_token=form.cleaned_data["submission_token"],
             )
-            return redirect("survey_thanks", slug=survey.slug)
+            # No request log line: its time would say when this answer arrived (portal/request_log.py).
+            return leave_out_of_request_log(redirect("survey_thanks", slug=survey.slug))
         if form.has_error("submission_token"):
             # Our own page always sends a valid token: this post was not made with the form.
             return render(request, "surveys/survey_bad_request.html", {"survey": survey}, status=400)
@@ -151,15 +153,18 @@ def survey_answer(request, slug):
 @require_GET
 def survey_thanks(request, slug):
     survey = get_object_or_404(Survey.objects.prefetch_related("municipalities"), slug=slug)
-    return render(
-        request,
-        "surveys/survey_thanks.html",
-        {
-            "survey": survey,
-            "municipality": _single_municipality(survey),
-            "municipalities": survey.municipalities.all(),
-            "today": timezone.localdate(),
-        },
+    # Left out of the request log like the post that leads here: it follows a stored answer within a second.
+    return leave_out_of_request_log(
+        render(
+            request,
+            "surveys/survey_thanks.html",
+            {
+                "survey": survey,
+                "municipality": _single_municipality(survey),
+                "municipalities": survey.municipalities.all(),
+                "today": timezone.localdate(),
+            },
+        )
     )
 
 
