@@ -3,11 +3,17 @@ not on the server's disk, so that every application server finds them. Against a
 in this process on a free port (one per xdist worker), with a fresh private bucket for every test."""
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from unittest import mock
 
 import boto3
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.urls import reverse
@@ -24,6 +30,7 @@ from tests.promises.test_signed_original import upload
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-north-1"  # Stockholm; any region works with moto and with S3-compatible services
 
 
@@ -89,6 +96,62 @@ def public_grants(s3, bucket, key):
 @pytest.fixture
 def period(vasterbotten):
     return vasterbotten["periods"]["vindeln"]
+
+
+def load_settings(**env):
+    """portal/settings.py's STORAGES in a fresh interpreter with exactly these variables set."""
+    clean = {name: value for name, value in os.environ.items() if not name.startswith(("STORAGE_", "AWS_"))}
+    code = "import json, portal.settings as s; print(json.dumps(s.STORAGES['default']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_local_files_are_the_default_and_a_bucket_name_selects_a_private_s3_bucket():
+    assert load_settings() == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+    storage = load_settings(
+        STORAGE_S3_BUCKET="medborgarloften",
+        STORAGE_S3_ENDPOINT_URL="https://s3.example.se",
+        STORAGE_S3_REGION="se-sto-1",
+        STORAGE_S3_ACCESS_KEY_ID="key",
+        STORAGE_S3_SECRET_ACCESS_KEY="secret",
+        STORAGE_S3_ADDRESSING_STYLE="path",
+    )
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
+        "medborgarloften",
+        "https://s3.example.se",
+        "se-sto-1",
+    )
+    assert (options["access_key"], options["secret_key"], options["addressing_style"]) == ("key", "secret", "path")
+    assert options["default_acl"] == "private" and options["querystring_auth"] is True
+    assert options["file_overwrite"] is False
+
+
+def test_django_storages_own_bucket_variable_works_too_with_boto3s_credentials():
+    options = load_settings(AWS_STORAGE_BUCKET_NAME="medborgarloften")["OPTIONS"]
+    assert options["bucket_name"] == "medborgarloften"
+    assert "access_key" not in options  # boto3 finds AWS_ACCESS_KEY_ID, a profile or an instance role itself
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"STORAGE_S3_ADDRESSING_STYLE": "dns"}, "STORAGE_S3_ADDRESSING_STYLE must be auto, virtual or path"),
+        ({"STORAGE_S3_ACCESS_KEY_ID": "key"}, "are set together"),
+    ],
+)
+def test_a_mistyped_storage_setting_refuses_to_start(monkeypatch, env, complaint):
+    monkeypatch.delenv("STORAGE_S3_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("STORAGE_S3_SECRET_ACCESS_KEY", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=complaint):
+        s3_storage_options("medborgarloften")
 
 
 def test_the_default_storage_is_the_bucket(bucket):
@@ -167,6 +230,10 @@ def test_a_pdf_made_ahead_is_stored_in_the_bucket_and_served_from_it_without_wea
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and response.content == object_bytes(s3, bucket, key)
+    # As from the local folder: an ETag, and 304 Not Modified when the visitor's copy is current.
+    with mock.patch("weasyprint.HTML", side_effect=AssertionError("WeasyPrint was called")):
+        again = resident.get(pdf_url(follow_up), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
 
 
 def test_an_outdated_pdf_and_a_drafts_pdf_are_deleted_from_the_bucket(
