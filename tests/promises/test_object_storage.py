@@ -8,6 +8,8 @@ import logging
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 from unittest import mock
@@ -91,6 +93,16 @@ def object_bytes(s3, bucket, key):
     return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
+def anonymous_get(endpoint, bucket, key):
+    """What anyone who guesses the object's address gets from the S3 server: its HTTP status."""
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy
+    try:
+        with direct.open(f"{endpoint}/{bucket}/{key}", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def public_grants(s3, bucket, key):
     grants = s3.get_object_acl(Bucket=bucket, Key=key)["Grants"]
     return [grant for grant in grants if grant["Grantee"].get("URI", "").endswith(("/AllUsers", "/AuthenticatedUsers"))]
@@ -163,7 +175,7 @@ def test_the_default_storage_is_the_bucket(bucket):
 
 
 def test_a_coordinators_upload_is_a_private_object_in_the_bucket_with_the_right_bytes_and_checksum(
-    client, s3, bucket, period, coordinator_vindeln
+    client, s3, s3_endpoint, bucket, period, coordinator_vindeln
 ):
     client.force_login(coordinator_vindeln)
     content = blank_pdf()
@@ -176,6 +188,9 @@ def test_a_coordinators_upload_is_a_private_object_in_the_bucket_with_the_right_
     assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(content).hexdigest() == period.signed_original_sha256
     assert period.signed_original_size == len(content)
     assert public_grants(s3, bucket, period.signed_original.name) == []
+    # The bucket knows nothing of drafts and publication, so its address is refused to anyone, whatever the state;
+    # only the portal's view (below) decides, and serves it once the period is published.
+    assert anonymous_get(s3_endpoint, bucket, period.signed_original.name) == 403
 
 
 def test_the_public_page_serves_the_original_from_the_bucket_and_never_for_a_draft(
@@ -214,6 +229,7 @@ def test_a_pdf_made_ahead_is_stored_in_the_bucket_and_served_from_it_without_wea
     settings,
     resident,
     s3,
+    s3_endpoint,
     bucket,
     vasterbotten,
     coordinator_vindeln,
@@ -231,6 +247,7 @@ def test_a_pdf_made_ahead_is_stored_in_the_bucket_and_served_from_it_without_wea
 
     [key] = keys(s3, bucket, "dokument/uppfoljning/vindeln-2023-2025-2024-")
     assert public_grants(s3, bucket, key) == []
+    assert anonymous_get(s3_endpoint, bucket, key) == 403
     with mock.patch("weasyprint.HTML", side_effect=AssertionError("WeasyPrint was called")):
         response = resident.get(pdf_url(follow_up))
     assert response.status_code == 200
