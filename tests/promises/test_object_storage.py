@@ -189,7 +189,7 @@ def test_a_coordinators_upload_is_a_private_object_in_the_bucket_with_the_right_
     assert period.signed_original_size == len(content)
     assert public_grants(s3, bucket, period.signed_original.name) == []
     # The bucket knows nothing of drafts and publication, so its address is refused to anyone, whatever the state;
-    # only the portal's view (below) decides, and serves it once the period is published.
+    # only the portal's view decides, and serves it while the period is published (the next test).
     assert anonymous_get(s3_endpoint, bucket, period.signed_original.name) == 403
 
 
@@ -207,6 +207,9 @@ def test_the_public_page_serves_the_original_from_the_bucket_and_never_for_a_dra
     response = resident.get(download_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # As from the local folder: an attachment, with its length known before it is streamed.
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Length"] == str(len(content))
     assert b"".join(response.streaming_content) == content
 
     PromisePeriod.objects.filter(pk=period.pk).update(publication="draft")
