@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.urls import reverse
 
-from promises.documents import document_origin
+from promises.documents import document_origin, stored_filenames
 from promises.documents_ahead import documents_render
 from promises.models import FollowUp, PromisePeriod
 
@@ -35,9 +35,8 @@ def _body(response):
 def _clear_stored_documents():
     for kind in ("medborgarlofte", "uppfoljning"):
         folder = f"dokument/{kind}"
-        if default_storage.exists(folder):
-            for name in default_storage.listdir(folder)[1]:
-                default_storage.delete(f"{folder}/{name}")
+        for name in stored_filenames(folder):
+            default_storage.delete(f"{folder}/{name}")
 
 
 class Command(BaseCommand):

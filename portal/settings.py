@@ -241,8 +241,58 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+
+
+def s3_storage_options(bucket):
+    """The S3 backend's options (django-storages) from the environment: any S3-compatible service (AWS, MinIO,
+    Ceph, a Swedish cloud provider). The portal reads, writes, lists and deletes through Django's storage API only,
+    and serves every file itself (promises/views/periods.py), so the bucket stays private: nothing in it is public,
+    and no address of a file in it is ever shown to a visitor."""
+    addressing_style = env_str("STORAGE_S3_ADDRESSING_STYLE", "auto")
+    if addressing_style not in ("auto", "virtual", "path"):
+        raise ImproperlyConfigured(
+            f"STORAGE_S3_ADDRESSING_STYLE must be auto, virtual or path, not {addressing_style!r}"
+        )
+    options = {
+        "bucket_name": bucket,
+        # Unset: AWS's own endpoint. MinIO, Ceph and other providers: their https address.
+        "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("STORAGE_S3_REGION") or None,
+        # bucket.host/key (virtual) or host/bucket/key (path; MinIO and many providers need it).
+        "addressing_style": None if addressing_style == "auto" else addressing_style,
+        # A prefix for every key, when the bucket is shared with something else.
+        "location": env_str("STORAGE_S3_PREFIX"),
+        # Every object is private even if the bucket's policy were to change. Empty for a provider that refuses
+        # ACLs on upload (AWS buckets with "bucket owner enforced"): the bucket's own policy then keeps it private.
+        "default_acl": env_str("STORAGE_S3_DEFAULT_ACL", "private") or None,
+        # A file's url() (the admin's link to the current file) is signed and short-lived, never a public address.
+        "querystring_auth": True,
+        "querystring_expire": env_int("STORAGE_S3_URL_EXPIRE", 300),
+        # Never overwrite: an upload under a name already taken gets another name (signed originals have random
+        # names anyway; a PDF's name is its content's hash, so a second copy is deleted: promises/documents.py).
+        "file_overwrite": False,
+        # A file read for serving is buffered in memory up to this size, beyond it in a temporary file.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    # Unset: boto3's own chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).
+    access_key, secret_key = env_str("STORAGE_S3_ACCESS_KEY_ID"), env_str("STORAGE_S3_SECRET_ACCESS_KEY")
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured("STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY are set together.")
+    if access_key:
+        options.update(access_key=access_key, secret_key=secret_key)
+    return options
+
+
+# Uploads (signed originals) and the generated PDFs: a folder on this server (MEDIA_ROOT) by default, or an
+# S3-compatible bucket that several application servers share, when STORAGE_S3_BUCKET (or django-storages' own
+# AWS_STORAGE_BUCKET_NAME) is set. docs/operations.md, "Object storage".
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET") or env_str("AWS_STORAGE_BUCKET_NAME")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options(STORAGE_S3_BUCKET)}
+        if STORAGE_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     # Hashed names let browsers and CDNs cache static files for a year; whitenoise serves them compressed.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -379,12 +379,17 @@ def _store_atomically(path, content):
 
     Two processes may make the same PDF at once (two workers, or a visitor and the renderer ahead): the name is
     the content's hash, so either copy is right. On a local disk the file is written beside its place and renamed
-    into it (atomic on POSIX); object storage (S3) makes a whole upload visible at once anyway.
+    into it (atomic on POSIX). Object storage (S3) has no path and makes a whole upload visible at once anyway; it
+    is written through the storage API, which never overwrites (STORAGES in portal/settings.py): when another
+    process stored the same name first, the storage picks another name for this copy, which is the same content
+    and is deleted again.
     """
     try:
         target = default_storage.path(path)
     except NotImplementedError:
-        default_storage.save(path, ContentFile(content))
+        saved = default_storage.save(path, ContentFile(content))
+        if saved != path:
+            default_storage.delete(saved)
         return
     os.makedirs(os.path.dirname(target), exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=PARTIAL_PREFIX, suffix=".pdf")
@@ -398,11 +403,39 @@ def _store_atomically(path, content):
         raise
 
 
+def stored_filenames(folder):
+    """The names of the files in a storage folder, none when it does not exist.
+
+    Not `exists(folder)` first: object storage has no folders, only keys with a common prefix, so S3's exists()
+    says False for every folder, and the PDFs in it would never be found (nor deleted).
+    """
+    try:
+        return default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
+
+
+def _modified_time(path):
+    """When the stored file was last written, None when it is gone (another process deleted it first).
+
+    The local disk raises FileNotFoundError; S3 raises its client's own 404 error, so a missing file is recognised
+    by asking again rather than by the backend's exception type.
+    """
+    try:
+        return default_storage.get_modified_time(path)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        if default_storage.exists(path):
+            raise
+        return None
+
+
 def stored_versions(folder, name, filenames=None):
     """The stored files of the document `name` in `folder`, of any version: exactly "<name>-<20 hex digits>.pdf",
     so that "umea-2021-2022" never takes "umea-2021-2022-2021-…" (a follow-up of that period) for its own."""
     if filenames is None:
-        filenames = default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
+        filenames = stored_filenames(folder)
     prefix = f"{name}-"
     return [
         f"{folder}/{filename}"
@@ -417,12 +450,16 @@ def delete_stored_versions(document, *, keep=None):
     Only files older than the one kept go: a request that began before a change and stored the old version late
     must not delete the newer one (the visitor's lookup by the current hash never serves the older anyway).
     """
-    kept_at = default_storage.get_modified_time(keep) if keep else None
+    kept_at = _modified_time(keep) if keep else None
+    if keep and kept_at is None:
+        return  # the file to keep is itself gone: a newer version replaced it, and must not be deleted here
     for path in stored_versions(document.folder, document.name):
         if path == keep:
             continue
-        try:
-            if kept_at is None or default_storage.get_modified_time(path) <= kept_at:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            pass  # another process deleted it first
+        if kept_at is None:
+            default_storage.delete(path)
+            continue
+        modified_at = _modified_time(path)
+        # None: another process deleted it first. (A storage's delete of a missing file is no error.)
+        if modified_at is not None and modified_at <= kept_at:
+            default_storage.delete(path)

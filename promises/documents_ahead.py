@@ -33,6 +33,7 @@ from promises.documents import (
     document_origin,
     follow_up_pdf,
     period_pdf,
+    stored_filenames,
     stored_pdf,
     stored_versions,
 )
@@ -120,9 +121,7 @@ def _remove_unpublished(municipality_ids, current):
     removed = 0
     for kind, queryset in (("medborgarlofte", periods), ("uppfoljning", follow_ups)):
         folder = f"dokument/{kind}"
-        if not default_storage.exists(folder):
-            continue
-        filenames = default_storage.listdir(folder)[1]
+        filenames = stored_filenames(folder)
         if municipality_ids is None:
             # Everything: a file of no published document's current version goes, also one named by a slug or
             # years that no longer exist.

@@ -167,7 +167,10 @@ def signed_original_record(*, period, user=None, now=None):
         period.signed_text = ""
     else:
         digest = hashlib.sha256()
-        with period.signed_original.open("rb") as original:
+        # Read back from the storage (the folder or the bucket), not from the upload still held by the field: the
+        # checksum shown to the public is then that of the stored file, and proves the upload arrived whole.
+        stored = period.signed_original
+        with stored.storage.open(stored.name, "rb") as original:
             for chunk in iter(lambda: original.read(1024 * 1024), b""):
                 digest.update(chunk)
         period.signed_original_uploaded_at = now or timezone.now()

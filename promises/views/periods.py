@@ -172,12 +172,17 @@ def signed_original(request, municipality_slug, start_year, end_year):
     try:
         file = period.signed_original.open("rb")
     except FileNotFoundError:
-        # The row names a file the media folder lacks (a database restored without its files, a lost disk): the
-        # visitor gets the ordinary 404, the operators an error in the log so that they restore the file.
+        # The row names a file the storage lacks (a database restored without its files, a lost disk, a bucket
+        # emptied): the visitor gets the ordinary 404, the operators an error in the log so that they restore it.
         logger.error(
-            "Signed original %s of period %s is missing from MEDIA_ROOT", period.signed_original.name, period.pk
+            "Signed original %s of period %s is missing from the file storage (MEDIA_ROOT or the S3 bucket)",
+            period.signed_original.name,
+            period.pk,
         )
         raise Http404("Det undertecknade originalet finns inte i portalen.") from None
+    # Streamed from the storage (the local folder or the private bucket) through this view, which alone decides
+    # who may have it: the bucket is private and no public address of the file exists, so a draft's upload is
+    # never reachable (the admin's link to it is signed and expires within minutes).
     return FileResponse(
         file,
         content_type="application/pdf",

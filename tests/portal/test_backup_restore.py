@@ -83,10 +83,10 @@ def read_back(database_url, media_root):
     return json.loads(line.removeprefix("RESULT:"))
 
 
-def run(script, *arguments, database_url, media_root, check=True):
+def run(script, *arguments, database_url, media_root, check=True, env=None):
     result = subprocess.run(
         [str(ROOT / "bin" / script), *map(str, arguments)],
-        env={**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root)},
+        env={**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
@@ -197,3 +197,47 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(content, source,
     assert "checksums" in refused.stderr
     assert not target.exists()
     assert not (tmp_path / "m").exists()
+
+
+def test_with_the_files_in_a_bucket_only_the_database_is_backed_up_and_restored(
+    content, source, fresh_database, tmp_path
+):
+    # The scripts never talk to the bucket: the files stay there, kept by its versioning (docs/operations.md).
+    bucket = {"STORAGE_S3_BUCKET": "medborgarloften"}
+    media = Path(settings.MEDIA_ROOT)  # a stale local folder, as on a server that moved to the bucket
+    before = read_back(source, media)
+
+    backup = run("backup", tmp_path / "backups", database_url=source, media_root=media, env=bucket)
+    assert "s3 bucket medborgarloften" in backup.stderr.lower() and "not in this backup" in backup.stderr
+    folder = Path(backup.stdout.strip())
+    manifest = (folder / "manifest.txt").read_text()
+    assert "media_storage=s3://medborgarloften" in manifest
+    assert "media_files=0" in manifest
+    assert (folder / "media.sha256").read_text() == ""
+
+    restored_media = tmp_path / "untouched-media"
+    restored = run("restore", folder, database_url=fresh_database, media_root=restored_media, env=bucket)
+    assert "medborgarloften" in restored.stdout
+    assert not restored_media.exists()
+    # The database is restored as always, and names the files the storage still holds (here the original folder
+    # stands in for the bucket): the signed original reads back with its checksum.
+    assert read_back(fresh_database, media) == before
+
+
+def test_a_backup_with_local_files_is_refused_when_the_files_belong_in_a_bucket(content, source, tmp_path):
+    media = Path(settings.MEDIA_ROOT)
+    folder = Path(run("backup", tmp_path / "backups", database_url=source, media_root=media).stdout.strip())
+    target = tmp_path / "never-created.sqlite3"
+
+    refused = run(
+        "restore",
+        folder,
+        database_url=f"sqlite:///{target}",
+        media_root=tmp_path / "m",
+        check=False,
+        env={"AWS_STORAGE_BUCKET_NAME": "medborgarloften"},
+    )
+
+    assert refused.returncode != 0
+    assert "S3 bucket medborgarloften" in refused.stderr and "copy MEDIA_ROOT into the bucket" in refused.stderr
+    assert not target.exists()
