@@ -470,6 +470,13 @@ AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # axes reads a float as hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.login_throttling.lockout_response"
+# Axes keeps a row for every login (AccessLog: username, address, browser, time, logout) and for every username and
+# address that failed (AccessAttempt), and deletes neither. `manage.py delete_old_login_records`, run daily
+# (docs/operations.md), deletes those older than this: long enough to look into a break-in noticed weeks later,
+# short enough that the portal does not keep a record of where each coordinator worked from.
+LOGIN_RECORDS_RETENTION_DAYS = env_int("LOGIN_RECORDS_RETENTION_DAYS", 90)
+if LOGIN_RECORDS_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOGIN_RECORDS_RETENTION_DAYS must be at least 1")
 # The client's address. Default REMOTE_ADDR: right when gunicorn faces the internet, but behind a reverse proxy
 # every visitor would share the proxy's address. There, let the proxy set a header to the address it sees,
 # replacing any the visitor sent (nginx: proxy_set_header X-Real-IP $remote_addr;), and name it here
