@@ -12,7 +12,7 @@ so nothing else needs to run.
 import logging
 import os
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -67,3 +67,13 @@ app = Celery("portal", task_cls=PortalTask)
 # Every CELERY_* setting in portal/settings.py, lower-cased without the prefix (CELERY_BROKER_URL -> broker_url).
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_without_broker(sender=None, **kwargs):
+    # Without CELERY_BROKER_URL the web processes run every job themselves, and a worker or beat would wait on an
+    # in-memory queue that nothing else can reach: say so instead of starting.
+    if app.conf.task_always_eager:
+        # SystemExit: Celery logs and ignores an exception from a signal handler.
+        raise SystemExit("CELERY_BROKER_URL is not set: the worker and beat need the broker's address.")

@@ -269,6 +269,10 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 # same task code runs in both; portal.mail.send does not even enqueue then (it sends at once, as it always did).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_TASK_ALWAYS_EAGER:
+    # Celery still passes an eager job's arguments through a producer (a JSON round trip, so that they are what a
+    # worker would get): an in-memory one, rather than the default amqp://localhost that nothing serves.
+    CELERY_BROKER_URL = "memory://localhost/"
 # No result backend: no caller waits for a job's return value. What a job did is in the database (a PDF stored, a
 # row deleted) or the mail relay; a failure is in the log (portal.jobs). Results would only be more data to expire.
 CELERY_TASK_IGNORE_RESULT = True

@@ -79,7 +79,7 @@ def as_sent(message):
 
 
 def test_without_a_broker_jobs_run_in_the_process_and_their_errors_are_raised():
-    assert not settings.CELERY_BROKER_URL
+    assert settings.CELERY_BROKER_URL == "memory://localhost/"
     assert celery_app.conf.task_always_eager and celery_app.conf.task_eager_propagates
     failing = mock.patch("portal.tasks.run_commands", side_effect=ValueError("the database said no"))
     with failing, pytest.raises(ValueError, match="the database said no"):
