@@ -20,12 +20,20 @@ def queued() -> bool:
 
 
 def enqueue(task, *args, **kwargs) -> bool:
-    """task.apply_async(args, kwargs); False (logged) when the broker is unreachable. Without a broker the job runs
-    here and now, and its exception, if any, is raised to the caller."""
+    """task.apply_async(args, kwargs); False (logged) when the broker did not take the job. Without a broker the job
+    runs here and now, and its exception, if any, is raised to the caller."""
+    if not queued():
+        task.apply_async(args=args, kwargs=kwargs)
+        return True
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except OperationalError as error:
-        # kombu has already retried the publication (CELERY_TASK_PUBLISH_RETRY_POLICY, under a second).
+        # kombu has already retried the connection (CELERY_TASK_PUBLISH_RETRY_POLICY, under a second).
         logger.warning("Could not enqueue job %s: the broker is unreachable (%s)", task.name, error)
+        return False
+    except Exception as error:
+        # Publishing is all apply_async does here, so anything else is the broker refusing the message too (a full
+        # Redis with noeviction answers OOM): the caller's fallback is as right for it.
+        logger.warning("Could not enqueue job %s: the broker refused it (%r)", task.name, error)
         return False
     return True

@@ -125,6 +125,16 @@ def test_a_mail_is_sent_at_once_when_the_broker_is_down(caplog):
     assert "is sent at once instead" in caplog.text
 
 
+def test_a_mail_is_sent_at_once_when_the_broker_refuses_the_job(caplog):
+    import redis
+
+    full = redis.exceptions.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+    with with_broker("redis://127.0.0.1:6379/0"), mock.patch.object(send_email, "apply_async", side_effect=full):
+        mail.send(a_mail())
+    assert len(django_mail.outbox) == 1
+    assert "the broker refused it" in caplog.text
+
+
 class FlakyBackend(LocmemBackend):
     """The relay hangs up on the first `failures` attempts, then accepts."""
 
