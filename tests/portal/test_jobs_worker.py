@@ -1,12 +1,15 @@
-"""A real Celery worker (`celery -A portal worker`, another process) takes a job from Redis and runs it against the
-database: what the web processes enqueue waits in the broker while no worker runs, and is done once one starts.
+"""A real Celery worker (`celery -A portal worker`, another process) takes jobs from Redis and runs them: what the
+web processes enqueue waits in the broker while no worker runs, and is done once one starts.
 
-The job is the daily retention purge (portal.tasks.daily_retention), enqueued by this process as a web process
-would. Its effect is in the database the worker reaches: on PostgreSQL the test database itself (a transactional
-test, so that the rows are committed); on SQLite, where pytest-django's test database lives in this process's
-memory, a file copied from it with the rows in it.
+Two jobs, enqueued by this process as a web process would: a mail (portal.mail.send), which the worker rebuilds from
+the queued message and writes with Django's file backend (tests/worker_settings.py), and the daily retention purge
+(portal.tasks.daily_retention), whose effect is in the database the worker reaches: on PostgreSQL the test database
+itself (a transactional test, so that the rows are committed); on SQLite, where pytest-django's test database lives
+in this process's memory, a file copied from it with the rows in it.
 """
 
+import email
+import email.policy
 import os
 import sqlite3
 import subprocess
@@ -18,12 +21,13 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from portal import mail
 from portal.models import AccessibilityFeedback
 from portal.tasks import daily_retention
 from surveys.models import Suggestion
 from tests.factories import make_municipality
 from tests.factories.dialogues import make_suggestion
-from tests.portal.test_jobs import with_broker
+from tests.portal.test_jobs import a_mail, with_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own per pytest-xdist worker (gw0, gw1 …), beside the page-cache tests' 15 … 8.
@@ -73,7 +77,7 @@ def _left(database_url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_job_waits_in_redis_until_a_worker_runs_it_against_the_database(tmp_path):
+def test_jobs_wait_in_redis_until_a_worker_sends_the_mail_and_purges_the_database(tmp_path):
     broker = _broker()
     broker.flushdb()
     kommun = make_municipality()
@@ -83,17 +87,20 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it_against_the_database(tmp_pa
     AccessibilityFeedback.objects.create(problem="ny")
     database_url = _database_url(tmp_path)
 
-    # Enqueued as a web process does, while no worker runs: the job waits in the broker's queue.
+    # Enqueued as a web process does, while no worker runs: the jobs wait in the broker's queue.
     with with_broker(BROKER_URL):
+        mail.send(a_mail())
         daily_retention.delay()
-    assert broker.llen("celery") == 1
+    assert broker.llen("celery") == 2
+    outbox = tmp_path / "outbox"
 
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "CELERY_BROKER_URL": BROKER_URL,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "TEST_EMAIL_FILE_PATH": str(outbox),
         "LOG_FORMAT": "text",
     }
     with log.open("w") as output:
@@ -110,7 +117,7 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it_against_the_database(tmp_pa
         )
     try:
         deadline = time.monotonic() + WAIT_SECONDS
-        while _left(database_url) != ({"ny"}, {"ny"}):
+        while _left(database_url) != ({"ny"}, {"ny"}) or not any(outbox.glob("*.log")):
             assert worker.poll() is None, log.read_text()
             assert time.monotonic() < deadline, f"the job was not done in {WAIT_SECONDS} s:\n{log.read_text()}"
             time.sleep(0.2)
@@ -125,3 +132,9 @@ def test_a_job_waits_in_redis_until_a_worker_runs_it_against_the_database(tmp_pa
     text = log.read_text()
     assert "portal.tasks.daily_retention" in text and "succeeded" in text, text
     assert "Raderade 1 synpunkt" in text, text  # the command's own output, logged by the job
+    [sent] = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in outbox.glob("*")]
+    assert sent["Subject"] == "Ny uppföljning i Vindeln"
+    assert sent["To"] == "Åsa Invånare <asa@example.se>"
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sent.get_body(("html",)).get_content().strip() == "<p>Uppföljningen för 2024 är <b>publicerad</b>.</p>"
+    assert "asa@example.se" not in text  # the worker's log never shows a mail's addresses
