@@ -37,7 +37,12 @@ def send_email(payload):
     if _cache_get(key):
         logger.info("Mail %s was sent already; not sent again", message_id)
         return
-    mail.message_from_payload(payload).send(fail_silently=False)
+    try:
+        mail.message_from_payload(payload).send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as refused:
+        # Its text is the refused addresses, and it would be logged with every retry: the codes say enough.
+        codes = sorted({code for code, _message in refused.recipients.values()})
+        raise smtplib.SMTPException(f"the relay refused every recipient (SMTP {codes})") from None
     _cache_set(key)
 
 

@@ -136,15 +136,16 @@ def test_a_mail_is_sent_at_once_when_the_broker_refuses_the_job(caplog):
 
 
 class FlakyBackend(LocmemBackend):
-    """The relay hangs up on the first `failures` attempts, then accepts."""
+    """The relay fails with `error` on the first `failures` attempts, then accepts."""
 
     failures = 2
     attempts = 0
+    error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
     def send_messages(self, messages):
         FlakyBackend.attempts += 1
         if FlakyBackend.attempts <= FlakyBackend.failures:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            raise FlakyBackend.error
         return super().send_messages(messages)
 
 
@@ -160,8 +161,10 @@ def retried_in_the_process():
 @pytest.fixture
 def flaky_relay(settings, retried_in_the_process):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    defaults = FlakyBackend.failures, FlakyBackend.error
     FlakyBackend.attempts = 0
-    return FlakyBackend
+    yield FlakyBackend
+    FlakyBackend.failures, FlakyBackend.error = defaults
 
 
 def test_a_mail_job_that_fails_is_retried_and_each_failure_is_logged_with_its_name_and_id(flaky_relay, caplog):
@@ -192,6 +195,16 @@ def test_a_job_that_keeps_failing_is_logged_as_failed_for_good(flaky_relay, capl
     assert failure.getMessage().startswith("Job portal.tasks.send_email[mail-job-2] failed for good after 9 attempts")
     assert failure.exc_info is not None
     assert django_mail.outbox == []
+
+
+def test_refused_recipients_are_retried_without_their_addresses_in_the_log(flaky_relay, caplog):
+    flaky_relay.failures = 1
+    flaky_relay.error = smtplib.SMTPRecipientsRefused({"asa@example.se": (450, b"4.2.0 asa@example.se greylisted")})
+    with caplog.at_level(logging.INFO):
+        assert send_email.apply(args=[mail.message_payload(a_mail())], task_id="mail-job-3").successful()
+    assert len(django_mail.outbox) == 1
+    assert "the relay refused every recipient (SMTP [450])" in caplog.text
+    assert "asa@example.se" not in caplog.text
 
 
 @pytest.fixture
