@@ -276,6 +276,8 @@ if CELERY_TASK_ALWAYS_EAGER:
 # No result backend: no caller waits for a job's return value. What a job did is in the database (a PDF stored, a
 # row deleted) or the mail relay; a failure is in the log (portal.jobs). Results would only be more data to expire.
 CELERY_TASK_IGNORE_RESULT = True
+# …and so no celery.backend_cleanup entry in beat's schedule for results that do not exist.
+CELERY_RESULT_EXPIRES = None
 # A job's message is acknowledged after the job has finished, not when a worker takes it, and a worker that dies
 # mid-job (killed, out of memory) gives its message back: the job runs again on another worker. So every job is
 # idempotent (a stored PDF is not made again, a sent mail is not sent again, retention deletes what is old).
@@ -295,7 +297,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60),
     "socket_connect_timeout": 2,
 }
-# A web process publishing to a broker that is down tries three times within a second, then gives up (the caller
+# A web process publishing to a broker that is down retries three times within a second, then gives up (the caller
 # falls back: portal/jobs.py); the worker keeps reconnecting for as long as it takes.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -275,6 +275,15 @@ def test_the_weekly_reminder_job_runs_without_the_digest_command(caplog):
     assert "There is no send_coordinator_digests command yet" in caplog.text
 
 
+def test_the_weekly_reminder_job_runs_the_digest_command_once_it_exists():
+    with (
+        mock.patch("portal.tasks.get_commands", return_value={"send_coordinator_digests": "promises"}),
+        mock.patch("portal.tasks.call_command") as call,
+    ):
+        weekly_reminders.delay()
+    assert call.call_args.args == ("send_coordinator_digests",)
+
+
 def test_every_scheduled_job_exists_and_times_are_in_stockholm():
     celery_app.loader.import_default_modules()
     assert celery_app.conf.timezone == "Europe/Stockholm"
