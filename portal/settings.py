@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import pythonjsonlogger.core
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -305,9 +306,79 @@ SIGNED_ORIGINAL_MAX_BYTES = int(env_str("SIGNED_ORIGINAL_MAX_BYTES", str(20 * 10
 # The printable PDFs are made when their content is published or changed (promises/documents_ahead.py), so that
 # no visitor waits for WeasyPrint: "thread" in a background thread of the process after the commit, "inline" in
 # the request that made the change (tests), "off" only on the first visitor's request. Needs SITE_URL.
-DOCUMENTS_RENDER_AHEAD = env_str("DOCUMENTS_RENDER_AHEAD", "thread")
-if DOCUMENTS_RENDER_AHEAD not in ("thread", "inline", "off"):
-    raise ImproperlyConfigured(f"DOCUMENTS_RENDER_AHEAD must be thread, inline or off, not {DOCUMENTS_RENDER_AHEAD!r}")
+# "queue" (the default with CELERY_BROKER_URL) enqueues a job for the worker instead of the thread.
+DOCUMENTS_RENDER_AHEAD = env_str("DOCUMENTS_RENDER_AHEAD", "queue" if env_str("CELERY_BROKER_URL") else "thread")
+if DOCUMENTS_RENDER_AHEAD not in ("queue", "thread", "inline", "off"):
+    raise ImproperlyConfigured(
+        f"DOCUMENTS_RENDER_AHEAD must be queue, thread, inline or off, not {DOCUMENTS_RENDER_AHEAD!r}"
+    )
+
+# ── Background jobs (portal/celery.py, docs/operations.md "Background jobs") ────────────────────────────────────
+# Celery with a broker: Redis (redis://host:6379/1) or RabbitMQ (amqp://user:password@host:5672/vhost). The web
+# processes enqueue, `celery -A portal worker` runs the jobs, `celery -A portal beat` enqueues the periodic ones.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+# No broker (`make run`, the tests, a single server run with cron): every job runs at once in the process that asks
+# for it, with its exceptions raised there as a direct call's would be. Chosen over a separate code path so that the
+# same task code runs in both; portal.mail.send does not even enqueue then (it sends at once, as it always did).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+if CELERY_TASK_ALWAYS_EAGER:
+    # Celery still passes an eager job's arguments through a producer (a JSON round trip, so that they are what a
+    # worker would get): an in-memory one, rather than the default amqp://localhost that nothing serves.
+    CELERY_BROKER_URL = "memory://localhost/"
+# No result backend: no caller waits for a job's return value. What a job did is in the database (a PDF stored, a
+# row deleted) or the mail relay; a failure is in the log (portal.jobs). Results would only be more data to expire.
+CELERY_TASK_IGNORE_RESULT = True
+# …and so no celery.backend_cleanup entry in beat's schedule for results that do not exist.
+CELERY_RESULT_EXPIRES = None
+# A job's message is acknowledged after the job has finished, not when a worker takes it, and a worker that dies
+# mid-job (killed, out of memory) gives its message back: the job runs again on another worker. So every job is
+# idempotent (a stored PDF is not made again, a sent mail is not sent again, retention deletes what is old).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per worker process: with late acknowledgement a prefetched job would wait behind a long one
+# (a national PDF run) instead of going to a free worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Redis: a message taken but not acknowledged within visibility_timeout is given to another worker. It must exceed
+# the longest job (a national render_documents: tens of minutes) and the longest retry wait (mail: an hour, as an
+# ETA the worker holds unacknowledged), or the job runs twice (harmless, idempotent, but wasted). RabbitMQ ignores
+# it (it redelivers when the worker's connection drops). A broker that does not answer a connection attempt within
+# socket_connect_timeout counts as down, so an enqueue in a request does not hang (portal/jobs.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60),
+    "socket_connect_timeout": 2,
+}
+# A web process publishing to a broker that is down retries three times within a second, then gives up (the caller
+# falls back: portal/jobs.py); the worker keeps reconnecting for as long as it takes.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The worker logs through LOGGING below (JSON in production) rather than replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Europe/Stockholm"
+# celery beat's schedule (times in Stockholm). Each entry replaces a line of the cron list of docs/operations.md,
+# which stays the way to run them without Celery. Beat keeps when each last ran in a file (`--schedule`), no
+# database scheduler. An hourly job that a stopped worker could not take expires, so the worker does not catch up
+# with a pile of identical runs when it is back: the next hour's does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "daily-retention": {
+        "task": "portal.tasks.daily_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "hourly-render-documents": {
+        "task": "promises.tasks.render_documents",
+        "schedule": crontab(minute=40),
+        "options": {"expires": 50 * 60},
+    },
+    # The coordinators' weekly digest (issue 19, point 3): runs `manage.py send_coordinator_digests` once that
+    # command exists, and logs that it does not until then (portal/tasks.py).
+    "weekly-coordinator-digests": {
+        "task": "portal.tasks.weekly_reminders",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
 
 # ── Security headers, HTTPS and cookies ───────────────────────────────────────────────────────────────────────
 # Production passes `manage.py check --deploy --fail-level WARNING` (tests/portal/test_security_headers.py).

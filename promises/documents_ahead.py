@@ -6,9 +6,12 @@ visitor waits for WeasyPrint (a first PDF took up to 1.7 s).
   (PDFs of drafts and of unpublished documents). Idempotent: a PDF already stored for the current content is not
   made again, so running it twice, or in two processes at once, costs the HTML only. A job queue calls this.
 - `documents_render_soon()` runs it after the commit of a change to a kommun's public content (the page cache's
-  change hook, portal/invalidation.py), in a small background thread of the process, so that the coordinator's
-  request does not wait either. DOCUMENTS_RENDER_AHEAD chooses: "thread" (default), "inline" (tests), "off".
-- `manage.py render_documents` does the same for every kommun: after a deploy and from cron as a catch-up.
+  change hook, portal/invalidation.py), so that the coordinator's request does not wait either.
+  DOCUMENTS_RENDER_AHEAD chooses where: "queue" (the default with a broker) enqueues the job
+  promises.tasks.render_documents for a worker; "thread" (the default without one) runs it in a small background
+  thread of the process; "inline" in the request (tests); "off" not at all.
+- `manage.py render_documents` does the same for every kommun: after a deploy, and hourly as a catch-up (celery
+  beat's schedule, or cron without Celery).
 
 The visitor's request needs none of this to be right: it serves the stored PDF named by the hash of the HTML it
 renders, so a PDF of an older version is never served, and it makes a missing one itself as the last resort.
@@ -41,6 +44,7 @@ from promises.models import FollowUp, PromisePeriod
 
 logger = logging.getLogger(__name__)
 
+QUEUE = "queue"
 THREAD = "thread"
 INLINE = "inline"
 OFF = "off"
@@ -169,6 +173,14 @@ def documents_render_soon(municipality_ids):
         return None
     if mode == INLINE:
         _render_logged(set(municipality_ids))
+        return None
+    if mode == QUEUE:
+        from portal import jobs
+        from promises.tasks import render_documents
+
+        # A broker that is down loses nothing here: enqueue logs it, each PDF is made on its first request, and the
+        # hourly job makes the rest once the broker is back.
+        jobs.enqueue(render_documents, sorted(municipality_ids))
         return None
     with _lock:
         new = set(municipality_ids) - _waiting

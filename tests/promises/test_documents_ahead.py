@@ -186,3 +186,53 @@ def test_in_thread_mode_the_change_returns_first_and_the_pdf_follows(settings, r
         documents_ahead.wait_for_pending(timeout=30)
     assert len(stored("uppfoljning", "umea-2023-2025-2023-")) == 1
     assert stored("uppfoljning", "vindeln-") == []  # only the kommun that changed
+
+
+def test_in_queue_mode_without_a_broker_publication_makes_the_pdf_through_the_job(
+    settings, draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks, caplog
+):
+    settings.DOCUMENTS_RENDER_AHEAD = "queue"  # no CELERY_BROKER_URL: the job runs in this process
+    with caplog.at_level(logging.INFO, logger="portal.jobs"):
+        publish(draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks)
+    assert len(stored("uppfoljning", "vindeln-2023-2025-2024-")) == 1
+    vindeln = draft_2024.period.municipality_id
+    assert f"PDFs for kommuner [{vindeln}]: " in caplog.text  # promises.tasks.render_documents's line
+
+
+def test_in_queue_mode_with_a_broker_publication_enqueues_the_kommun_after_the_commit(
+    settings, draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks
+):
+    from promises.tasks import render_documents
+    from tests.portal.test_jobs import with_broker
+
+    settings.DOCUMENTS_RENDER_AHEAD = "queue"
+    with with_broker("redis://127.0.0.1:6379/0"), mock.patch.object(render_documents, "apply_async") as enqueue:
+        with django_capture_on_commit_callbacks() as callbacks:
+            approval_record(obj=draft_2024, user=coordinator_vindeln, version=draft_2024.content_version)
+            draft_2024.refresh_from_db()
+            approval_record(obj=draft_2024, user=police_coordinator_vindeln, version=draft_2024.content_version)
+        enqueue.assert_not_called()  # nothing before the commit: a worker would not see the publication yet
+        for callback in callbacks:
+            callback()
+    enqueue.assert_called_with(args=([draft_2024.period.municipality_id],), kwargs={})
+    assert stored("uppfoljning") == []  # the worker makes them, not the request
+
+
+def test_in_queue_mode_a_broker_that_is_down_loses_no_publication_and_the_first_request_makes_the_pdf(
+    settings,
+    resident,
+    draft_2024,
+    coordinator_vindeln,
+    police_coordinator_vindeln,
+    django_capture_on_commit_callbacks,
+    caplog,
+):
+    from tests.portal.test_jobs import UNREACHABLE_BROKER, with_broker
+
+    settings.DOCUMENTS_RENDER_AHEAD = "queue"
+    with with_broker(UNREACHABLE_BROKER), caplog.at_level(logging.WARNING, logger="portal.jobs"):
+        publish(draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks)
+    assert "Could not enqueue job promises.tasks.render_documents" in caplog.text
+    assert stored("uppfoljning", "vindeln-2023-2025-2024-") == []
+    response = resident.get(pdf_url(draft_2024))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
