@@ -175,14 +175,15 @@ class SurveyAdmin(ScopedAdmin):
     date_hierarchy = "opens_on"
     view_on_site = True
     inlines = [SurveySectionInline, QuestionInline]
-    # municipality_names: a coordinator is offered only their own kommuner, but should see whom they share with.
-    readonly_fields = ["municipality_names", "counts", "created_at"]
+    # Whom a survey is shared with is shown by the kommuner field itself: a shared survey is read-only to a
+    # coordinator (shared_survey_locked), so its page lists every kommun it covers.
+    readonly_fields = ["counts", "created_at"]
     actions = ["export_responses", "start_new_round"]
     fieldsets = [
         (
             None,
             {
-                "fields": ["title", "slug", "municipalities", "municipality_names", "introduction"],
+                "fields": ["title", "slug", "municipalities", "introduction"],
                 "description": gettext_lazy(
                     "En trygghetsundersökning som invånarna svarar på anonymt. Lägg till avsnitt och frågor "
                     "längre ner. En fråga kan läggas i ett avsnitt när enkäten har sparats en gång. Hjälptext, "
