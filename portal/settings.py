@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "portal",
     "surveys",
     "promises",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -499,6 +500,9 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <noreply@localhost>"
+# A resident's e-mail subscription (subscriptions/) must be confirmed within this many days: the link in the
+# confirmation mail stops working, and `manage.py delete_unconfirmed_subscriptions` deletes the address.
+SUBSCRIPTION_CONFIRM_DAYS = env_int("SUBSCRIPTION_CONFIRM_DAYS", 7)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Two-factor codes (django-otp, TOTP from an authenticator app, plus one-time backup codes) for every staff user.
