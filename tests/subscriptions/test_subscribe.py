@@ -69,7 +69,7 @@ def test_form_page_in_english(resident, umea):
     assert response.status_code == 200
     content = response.content.decode()
     assert '<html lang="en"' in content
-    assert "Get e-mail about the citizen promises in Umeå kommun" in content
+    assert "Get email about the citizen promises in Umeå kommun" in content
     assert "What we store" in content
 
 
@@ -103,8 +103,8 @@ def test_the_english_form_sends_the_confirmation_in_english_with_an_english_link
     post(resident, url=form_url(language="en"))
 
     message = mail.outbox[0]
-    assert message.subject == "Confirm that you want e-mail about the citizen promises in Umeå kommun"
-    assert "Confirm that you want the e-mails:" in message.body
+    assert message.subject == "Confirm that you want email about the citizen promises in Umeå kommun"
+    assert "Confirm that you want the emails:" in message.body
     assert link_to(message.body, "/bekrafta/").startswith("/en/umea/prenumerera/bekrafta/")
 
 
@@ -118,7 +118,8 @@ def test_an_address_already_subscribed_gets_the_same_answer_and_no_second_row(re
     assert Subscription.objects.count() == 2
     assert Subscription.objects.get(email="ada@example.se").is_confirmed
     assert [m.to for m in mail.outbox] == [["bo@example.se"], ["ada@example.se"]]
-    assert [m.subject for m in mail.outbox][0] == mail.outbox[1].subject
+    assert mail.outbox[0].subject == mail.outbox[1].subject
+    assert mail.outbox[0].body.split("bekrafta")[0] == mail.outbox[1].body.split("bekrafta")[0]
 
 
 def test_the_sent_page_says_the_same_for_every_address(resident, umea):

@@ -68,7 +68,7 @@ def test_the_confirm_page_in_english(resident, waiting):
     response = resident.get("/en" + confirm_url(waiting))
 
     assert response.status_code == 200
-    assert "Yes, I want the e-mails" in response.content.decode()
+    assert "Yes, I want the emails" in response.content.decode()
 
 
 def test_a_link_older_than_the_confirm_days_is_refused(resident, waiting, settings, monkeypatch):
