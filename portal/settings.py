@@ -51,6 +51,9 @@ def env_list(name, default=()):
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier keys, comma-separated, still accepted when checking signatures after SECRET_KEY is rotated: the
+# unsubscribe links in mails already sent are signed with the key of their day (docs/operations.md, "E-mail").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"

@@ -42,8 +42,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 confirmed=Count("subscriptions", filter=Q(subscriptions__unconfirmed_since__isnull=True)),
                 unconfirmed=Count("subscriptions", filter=Q(subscriptions__unconfirmed_since__isnull=False)),
             )
-            .filter(subscriptions__isnull=False)
-            .distinct()
+            # On the counts (HAVING): a filter on the relation itself would join it again and double them.
+            .filter(Q(confirmed__gt=0) | Q(unconfirmed__gt=0))
             .order_by("name")
         )
         rows = list(municipalities)
