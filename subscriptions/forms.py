@@ -34,6 +34,8 @@ class SubscriptionForm(AnonymousPublicForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.helper = FormHelper()
         self.helper.form_method = "post"
+        # The portal's own Swedish (or English) messages and error summary, not the browser's, in its own language.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field("email"),
             *self.honeypot_layout(),

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # Announcements go out in Swedish with the same text in English below it: the portal stores no language for a
 # subscriber (only the address and the kommun), and Swedish is the portal's own language.
 ANNOUNCEMENT_LANGUAGES = ("sv", "en")
+# Between the two: a label in the language it introduces, so it is not a gettext string.
+ENGLISH_SEPARATOR = "\n\n---\n\nIn English:\n\n"
 
 
 class SiteUrlMissing(Exception):
@@ -109,7 +111,7 @@ def announcement_message(*, subscription, kind, record, base):
     )
     return _message(
         subject=subject,
-        body="\n\n---\n\n".join(parts) + "\n",
+        body=ENGLISH_SEPARATOR.join(parts) + "\n",
         to=subscription.email,
         base=base,
         headers={
