@@ -30,7 +30,7 @@ def test_confirm_then_unsubscribe_with_the_keyboard(open_page, site, language):
     visit = open_page(f"{language}/umea/prenumerera/bekrafta/{tokens.confirm_token(subscription)}/")
     assert visit.response.status == 200
     assert_accessible(visit, "confirm page")
-    visit.page.get_by_role("button").focus()
+    visit.page.locator("main").get_by_role("button").focus()
     with visit.page.expect_navigation():
         visit.page.keyboard.press("Enter")
     assert_accessible(visit, "confirmed page")
@@ -40,7 +40,7 @@ def test_confirm_then_unsubscribe_with_the_keyboard(open_page, site, language):
     visit = open_page(f"{language}/umea/prenumerera/avsluta/{tokens.unsubscribe_token(subscription)}/")
     assert visit.response.status == 200
     assert_accessible(visit, "unsubscribe page")
-    visit.page.get_by_role("button").focus()
+    visit.page.locator("main").get_by_role("button").focus()
     with visit.page.expect_navigation():
         visit.page.keyboard.press("Enter")
     assert_accessible(visit, "unsubscribed page")
