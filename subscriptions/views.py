@@ -7,6 +7,9 @@ The unsubscribe address also takes RFC 8058's one-click POST straight from the m
 CSRF token (the signed link is the proof), answered 200 after deleting at once.
 """
 
+import logging
+import uuid
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -21,6 +24,8 @@ from subscriptions import services, tokens
 from subscriptions.forms import SubscriptionForm
 from subscriptions.models import Subscription
 
+logger = logging.getLogger(__name__)
+
 # A person subscribes to a kommun or two; a script tries many addresses.
 SUBSCRIBE_RATE = "5/10m"
 # However many addresses it comes from, no address is sent more than a few confirmation mails an hour.
@@ -28,7 +33,9 @@ SUBSCRIBE_ADDRESS_RATE = "3/h"
 
 
 def _posted_address(group, request):
-    return (request.POST.get("email") or "").strip().lower()
+    address = (request.POST.get("email") or "").strip().lower()
+    # Not an address: no shared bucket for every empty or mistyped form (the per-IP limit still counts them).
+    return address if "@" in address else str(uuid.uuid4())
 
 
 def _municipality(slug):
@@ -53,12 +60,19 @@ def subscribe(request, municipality_slug):
         if form.is_valid():
             # A bot's or a repeated submit sends nothing; the sender sees the same page either way.
             if form.is_first_submit():
-                services.subscription_request(
-                    email=form.cleaned_data["email"],
-                    municipality=municipality,
-                    language=translation.get_language(),
-                    request=request,
-                )
+                try:
+                    services.subscription_request(
+                        email=form.cleaned_data["email"],
+                        municipality=municipality,
+                        language=translation.get_language(),
+                        request=request,
+                    )
+                except OSError:  # smtplib's errors too: the relay refused or could not be reached
+                    logger.exception("The confirmation mail for a subscription to %s was not sent", municipality.slug)
+                    # A fresh form (and token), so that sending it again is not taken for a double submit.
+                    form = SubscriptionForm(initial={"email": form.cleaned_data["email"]})
+                    context = _context(municipality, form=form, mail_failed=True)
+                    return render(request, "subscriptions/subscribe.html", context, status=503)
             return redirect("subscribe_sent", municipality_slug=municipality.slug)
         status = 400
     else:

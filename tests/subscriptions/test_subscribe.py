@@ -221,3 +221,30 @@ def test_form_page_query_count(resident, umea, django_assert_num_queries):
 def test_sent_page_query_count(resident, umea, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert resident.get(sent_url()).status_code == 200
+
+
+def test_a_mail_that_cannot_be_sent_is_said_plainly_and_sending_again_works(resident, umea, monkeypatch):
+    import smtplib
+
+    from portal import mail as portal_mail
+
+    real_send = portal_mail.send
+
+    def refused(message):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(portal_mail, "send", refused)
+    response = post(resident)
+
+    assert response.status_code == 503
+    content = response.content.decode()
+    assert "Vi kunde inte skicka brevet just nu" in content
+    assert 'value="ada@example.se"' in content
+    monkeypatch.setattr(portal_mail, "send", real_send)
+    assert post(resident, token=re.search(r'name="token" value="([0-9a-f-]+)"', content).group(1)).status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_empty_forms_from_many_addresses_share_no_address_limit(resident, umea):
+    for n in range(5):
+        assert post(resident, email="", REMOTE_ADDR=f"198.51.100.{n}").status_code == 400
