@@ -9,6 +9,6 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         # promises offers the hook (DESIGN.md: a lower app never imports a higher one); subscriptions listens.
         from promises.signals import published
-        from subscriptions import services
+        from subscriptions import checks, services  # noqa: F401 (checks: registers the deploy check)
 
         published.connect(services.publication_announce, dispatch_uid="subscriptions.publication_announce")

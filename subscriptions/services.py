@@ -1,6 +1,5 @@
 """Asking for, confirming and ending a subscription, and announcing a publication to the subscribers."""
 
-import functools
 import logging
 
 from django.db import IntegrityError, transaction
@@ -65,7 +64,13 @@ def publication_announce(*, sender, instance, **kwargs):
         kind=kind, object_id=instance.pk, defaults={"municipality_id": period.municipality_id}
     )
     if created:
-        transaction.on_commit(functools.partial(announcement_send, kind=kind, object_id=instance.pk), robust=True)
+        object_id = instance.pk
+
+        # A function, not a functools.partial: Django names the callback by its __qualname__ when it logs a failure.
+        def send_after_commit():
+            announcement_send(kind=kind, object_id=object_id)
+
+        transaction.on_commit(send_after_commit, robust=True)
 
 
 def announcement_send(*, kind, object_id):
@@ -77,7 +82,11 @@ def announcement_send(*, kind, object_id):
     if record is None or not record.is_published:
         return 0
     municipality = record.municipality_for_scope
-    base = mails.site_url()
+    try:
+        base = mails.site_url()
+    except mails.SiteUrlMissing:
+        logger.error("Announcement %s %s was not sent: SITE_URL is not set (manage.py check --deploy)", kind, object_id)
+        return 0
     sent = 0
     subscriptions = Subscription.objects.confirmed().filter(municipality=municipality).select_related("municipality")
     for subscription in subscriptions.order_by("pk").iterator():

@@ -150,3 +150,30 @@ def test_one_failing_address_does_not_stop_the_others(
 
     assert sent == [["dan@example.se"]]
     assert "was not sent" in caplog.text
+
+
+def test_deploy_check_warns_while_site_url_is_unset(settings):
+    from subscriptions.checks import site_url_for_mails
+
+    settings.SITE_URL = ""
+    assert [problem.id for problem in site_url_for_mails()] == ["subscriptions.W001"]
+    settings.SITE_URL = SITE_URL
+    assert site_url_for_mails() == []
+
+
+def test_without_site_url_in_production_nothing_is_sent_and_it_is_logged(
+    subscribers,
+    draft_2024,
+    coordinator_vindeln,
+    police_coordinator_vindeln,
+    django_capture_on_commit_callbacks,
+    settings,
+    caplog,
+):
+    settings.SITE_URL = ""
+    settings.DEBUG = False
+    approve_both(draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks)
+
+    assert draft_2024.is_published
+    assert not mail.outbox
+    assert "SITE_URL is not set" in caplog.text
