@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 
 class RetentionCommand(BaseCommand):
-    """Deletes the rows of `model` submitted more than `retention_days()` days ago (`submitted_on` before the
+    """Deletes the rows of `model` submitted more than `retention_days()` days ago (`date_field` before the
     cutoff); `--dry-run` only counts them.
 
     A subclass names the model and gives the two messages, each an `ngettext_lazy(singular, plural, "count")`
@@ -16,6 +16,8 @@ class RetentionCommand(BaseCommand):
     """
 
     model = None
+    # The DateField the cutoff applies to; rows where it is empty are never deleted by the command.
+    date_field = "submitted_on"
     would_delete_message = None
     deleted_message = None
 
@@ -30,7 +32,7 @@ class RetentionCommand(BaseCommand):
     def handle(self, *args, dry_run, **options):
         days = self.retention_days()
         cutoff = timezone.localdate() - datetime.timedelta(days=days)
-        old = self.model.objects.filter(submitted_on__lt=cutoff)
+        old = self.model.objects.filter(**{f"{self.date_field}__lt": cutoff})
         if dry_run:
             count = old.count()
             message = self.would_delete_message

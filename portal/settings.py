@@ -52,6 +52,9 @@ def env_list(name, default=()):
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier keys, comma-separated, still accepted when checking signatures after SECRET_KEY is rotated: the
+# unsubscribe links in mails already sent are signed with the key of their day (docs/operations.md, "E-mail").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
     "portal",
     "surveys",
     "promises",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -669,6 +673,9 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <noreply@localhost>"
+# A resident's e-mail subscription (subscriptions/) must be confirmed within this many days: the link in the
+# confirmation mail stops working, and `manage.py delete_unconfirmed_subscriptions` deletes the address.
+SUBSCRIPTION_CONFIRM_DAYS = env_int("SUBSCRIPTION_CONFIRM_DAYS", 7)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Two-factor codes (django-otp, TOTP from an authenticator app, plus one-time backup codes) for every staff user.

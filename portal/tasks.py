@@ -89,6 +89,7 @@ RETENTION_COMMANDS = (
     "delete_old_suggestions",
     "delete_old_accessibility_feedback",
     "delete_old_login_records",
+    "delete_unconfirmed_subscriptions",
     "clearsessions",
 )
 

@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("portal.urls_pages")),
     path("", include("surveys.urls")),
+    path("", include("subscriptions.urls")),
     # Last: a kommun's pages live at the top level, /<kommun>/…;
     # reserved slugs (portal.models.RESERVED_SLUGS) keep them from shadowing the paths above.
     path("", include("promises.urls")),

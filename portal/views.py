@@ -1,5 +1,6 @@
 import unicodedata
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +65,11 @@ GLOSSARY = [
 
 def about(request):
     """Om medborgarlöften: what they are, the yearly cycle, who signs, how to take part, where the data comes from."""
-    return render(request, "portal/about.html", {"glossary": GLOSSARY})
+    return render(
+        request,
+        "portal/about.html",
+        {"glossary": GLOSSARY, "confirm_days": settings.SUBSCRIPTION_CONFIRM_DAYS},
+    )
 
 
 def easy_read(request):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Municipality, Organisation
 from portal.scoping import coordinator_for, may_touch_municipality, municipality_ids
+from promises import signals
 from promises.models import (
     APPROVAL_FIELDS,
     Activity,
@@ -150,6 +151,8 @@ def approval_record(*, obj, user, version=None, now=None):
         fields += ["publication", "published_on" if isinstance(obj, FollowUp) else "published_at"]
     obj._history_user = user
     obj.save(update_fields=fields)
+    if published:
+        signals.published.send(sender=type(obj), instance=obj)
     return published
 
 

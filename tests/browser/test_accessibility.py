@@ -37,6 +37,9 @@ PAGES = [
     ("/dialoger/?kommun=umea", 200),  # …for one kommun, with its calendar and suggestion links
     ("/umea/synpunkt/", 200),  # the suggestion form
     ("/umea/synpunkt/tack/", 200),  # …and its thanks page
+    ("/umea/prenumerera/", 200),  # e-mail subscription form (pages with a real link: test_subscription_pages.py)
+    ("/umea/prenumerera/skickat/", 200),  # …"look in your e-mail"
+    ("/umea/prenumerera/avsluta/inte-en-lank/", 400),  # …a link cut short
     ("/vindeln/inbaddning/", 200),  # the status box a kommun embeds on its own website (more: test_embed_pages.py)
 ]
 PAGE_IDS = [path.strip("/").replace("/", "_") or "home" for path, _ in PAGES]

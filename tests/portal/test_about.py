@@ -83,3 +83,15 @@ def test_about_page_needs_no_database_queries(resident, django_assert_num_querie
     with django_assert_num_queries(0):
         response = resident.get("/en/om/")
     assert response.status_code == 200
+
+
+def test_about_page_says_what_a_subscription_stores_why_how_long_and_the_way_out(resident, settings):
+    settings.SUBSCRIPTION_CONFIRM_DAYS = 7
+    content = resident.get(reverse("about")).content.decode()
+
+    section = content.split('id="personuppgifter"')[1].split("</section>")[0]
+    assert "Din e-postadress och vilken kommun du vill följa" in section
+    assert "radera adressen efter 7 dagar" in section
+    assert "Bara för att skicka ett brev" in section
+    assert "Varje brev har en länk för att avsluta prenumerationen" in section
+    assert 'href="#personuppgifter"' in content

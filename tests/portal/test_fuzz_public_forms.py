@@ -39,7 +39,7 @@ from tests.fuzzing import (
 )
 
 # The URL names of the public forms this module posts to, one test each below.
-FORMS = {"survey_answer", "unsafe_place_report", "suggestion_create", "accessibility_feedback"}
+FORMS = {"survey_answer", "unsafe_place_report", "suggestion_create", "accessibility_feedback", "subscribe"}
 
 # Enough pages of each pattern to meet its forms: an open survey among the closed ones, a published period.
 MAX_PAGES_PER_PATTERN = 12
@@ -244,6 +244,14 @@ class PublicFormFuzzTest(TestCase):
         ]
         fields += self.common_fields(data, "website", "token", [str(uuid.uuid4()), "not-a-uuid"])
         self.post(data, "/tillganglighet/synpunkt/", fields)
+
+    @fuzz_settings(40)
+    @given(data=st.data())
+    def test_subscription_form_never_answers_500(self, data):
+        slug = data.draw(any_value(self.valid.municipality_slugs), label="kommun")
+        fields = [("email", data.draw(field_values(EMAILS), label="email"))]
+        fields += self.common_fields(data, "website", "token", [str(uuid.uuid4()), "not-a-uuid"])
+        self.post(data, fill_route("/<slug:s>/prenumerera/", {"s": slug}), fields)
 
     # --- Every form is here -----------------------------------------------------------------------------------
 

@@ -67,6 +67,10 @@ QUERY_PARAMETERS = {
     "dialogue_calendar_municipality": (),
     "suggestion_create": (),
     "suggestion_thanks": (),
+    "subscribe": (),
+    "subscribe_sent": (),
+    "subscription_confirm": (),  # a signed link: any other token is a 400
+    "subscription_unsubscribe": (),
     "search": ("q", "kommun", "typ", *PAGE),
     "theme_list": (),
     "theme_detail": (),

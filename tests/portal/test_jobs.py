@@ -261,6 +261,7 @@ def test_a_failing_retention_command_does_not_stop_the_others_and_the_job_is_ret
             "delete_old_suggestions",
             "delete_old_accessibility_feedback",
             "delete_old_login_records",
+            "delete_unconfirmed_subscriptions",
             "clearsessions",
         ]
         * 2

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("portal", "surveys", "promises")
+LAYERS = ("portal", "surveys", "promises", "subscriptions")
 # The project's wiring, which names every app by design: INSTALLED_APPS and the root URLconf's include()s. Their
 # imports are still checked; only their strings are not.
 WIRING = {"portal/settings.py", "portal/urls.py"}

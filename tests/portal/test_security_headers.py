@@ -46,6 +46,7 @@ OURS = {
     "DJANGO_SETTINGS_MODULE",
     "OPEN_DATA_PUBLISHER_NAME",
     "OPEN_DATA_CONTACT_EMAIL",
+    "SITE_URL",
 }
 
 
@@ -355,7 +356,12 @@ def test_the_proxy_ssl_header_is_trusted_only_when_named(value, expected):
 @pytest.mark.parametrize("redis", [False, True], ids=["one-process", "redis"])
 def test_production_settings_pass_the_deployment_checks_without_warnings(redis):
     # A deployment names who publishes its open data (promises/checks.py warns until it does).
-    publisher = {"OPEN_DATA_PUBLISHER_NAME": "Vindelns kommun", "OPEN_DATA_CONTACT_EMAIL": "oppna-data@example.se"}
+    # …and its public address, for the links in residents' subscription mails (subscriptions/checks.py).
+    publisher = {
+        "OPEN_DATA_PUBLISHER_NAME": "Vindelns kommun",
+        "OPEN_DATA_CONTACT_EMAIL": "oppna-data@example.se",
+        "SITE_URL": "https://medborgarloften.example.se",
+    }
     # Several processes need REDIS_URL (portal/checks.py); one process, declared, does not.
     shared = {"REDIS_URL": "redis://127.0.0.1:6379/0"} if redis else {"WEB_CONCURRENCY": "1"}
     env = {**PRODUCTION, **publisher, **shared}
