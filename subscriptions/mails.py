@@ -51,14 +51,18 @@ def _absolute(base, name, language, **kwargs):
         return base + reverse(name, kwargs=kwargs)
 
 
-def _message(*, subject, body, to, base, headers=None):
+def _message(*, subject, body, to, base, headers=None, message_id=None):
+    # The portal's own domain, not the sending machine's name, which an application server need not have.
+    domain = urlsplit(base).hostname or "localhost"
     return EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        # The portal's own domain, not the sending machine's name, which an application server need not have.
-        headers={"Message-ID": make_msgid(domain=urlsplit(base).hostname or "localhost"), **(headers or {})},
+        headers={
+            "Message-ID": f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain),
+            **(headers or {}),
+        },
     )
 
 
@@ -86,8 +90,12 @@ def confirmation_message(*, subscription, language, request=None):
     return _message(subject=subject, body=body, to=subscription.email, base=base)
 
 
-def announcement_message(*, subscription, kind, record, base):
-    """The mail telling one subscriber that a follow-up or a promise period has been published."""
+def announcement_message(*, subscription, kind, record, base, announcement_id=None):
+    """The mail telling one subscriber that a follow-up or a promise period has been published.
+
+    Its Message-ID names the announcement and the subscription: the same mail whenever it is made, so that the mail
+    job (portal.tasks.send_email), which sends a Message-ID once, never sends it twice when the announcing job runs
+    again after a failure part-way."""
     municipality = subscription.municipality
     token = tokens.unsubscribe_token(subscription)
     parts = []
@@ -118,6 +126,7 @@ def announcement_message(*, subscription, kind, record, base):
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+        message_id=f"announcement-{announcement_id}-{subscription.pk}" if announcement_id else None,
     )
 
 

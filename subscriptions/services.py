@@ -66,9 +66,13 @@ def publication_announce(*, sender, instance, **kwargs):
     if created:
         object_id = instance.pk
 
-        # A function, not a functools.partial: Django names the callback by its __qualname__ when it logs a failure.
+        # A job (subscriptions/tasks.py), so that the approving request does not wait for one mail per subscriber:
+        # on the worker with a broker, in this process after the commit without one. A function, not a
+        # functools.partial: Django names the callback by its __qualname__ when it logs a failure.
         def send_after_commit():
-            announcement_send(kind=kind, object_id=object_id)
+            from subscriptions.tasks import announce
+
+            announce.delay(kind, object_id)
 
         transaction.on_commit(send_after_commit, robust=True)
 
@@ -87,10 +91,17 @@ def announcement_send(*, kind, object_id):
     except mails.SiteUrlMissing:
         logger.error("Announcement %s %s was not sent: SITE_URL is not set (manage.py check --deploy)", kind, object_id)
         return 0
+    announcement = Announcement.objects.filter(kind=kind, object_id=object_id).first()
     sent = 0
     subscriptions = Subscription.objects.confirmed().filter(municipality=municipality).select_related("municipality")
     for subscription in subscriptions.order_by("pk").iterator():
-        message = mails.announcement_message(subscription=subscription, kind=kind, record=record, base=base)
+        message = mails.announcement_message(
+            subscription=subscription,
+            kind=kind,
+            record=record,
+            base=base,
+            announcement_id=announcement.pk if announcement else None,
+        )
         try:
             mail.send(message)
         except Exception:

@@ -177,3 +177,31 @@ def test_without_site_url_in_production_nothing_is_sent_and_it_is_logged(
     assert draft_2024.is_published
     assert not mail.outbox
     assert "SITE_URL is not set" in caplog.text
+
+
+def test_the_announcing_job_run_again_mails_nobody_twice(
+    subscribers,
+    draft_2024,
+    coordinator_vindeln,
+    police_coordinator_vindeln,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    # As on a worker: each mail goes through the mail job, which sends a Message-ID once; the announcing job is run
+    # a second time, as Celery does after a failure part-way or a worker lost mid-job.
+    from portal import mail as portal_mail
+    from portal.tasks import send_email
+    from subscriptions.tasks import announce
+
+    monkeypatch.setattr(
+        portal_mail, "send", lambda message: send_email.apply(args=[portal_mail.message_payload(message)])
+    )
+    approve_both(draft_2024, coordinator_vindeln, police_coordinator_vindeln, django_capture_on_commit_callbacks)
+    announcement = Announcement.objects.get(object_id=draft_2024.pk)
+
+    announce.apply(args=[announcement.kind, draft_2024.pk])
+
+    assert [message.to for message in mail.outbox] == [["ada@example.se"]]
+    assert mail.outbox[0].extra_headers["Message-ID"] == (
+        f"<announcement-{announcement.pk}-{subscribers['ada'].pk}@medborgarloften.example.se>"
+    )
