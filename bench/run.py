@@ -159,6 +159,11 @@ NOT_PAGES = (
     "signed_original",
     "set_language",
     "robots_txt",
+    # A form, like the suggestion form, and the pages one person's mailed links lead to.
+    "subscribe",
+    "subscribe_sent",
+    "subscription_confirm",
+    "subscription_unsubscribe",
 )
 
 # Every public page type, found from the URLconf: each named pattern outside the admin gets sample arguments from
