@@ -204,8 +204,15 @@ def test_a_hung_database_gives_503_within_seconds_while_livez_and_cached_pages_a
                 assert time.monotonic() - back < 20, f"{path} still answers {status} after SIGCONT"
                 time.sleep(0.1)
         recovered_after = time.monotonic() - back
-        after = list(pool.map(lambda path: timed_get(base + path)[0], [*DATABASE_PAGES, "/healthz"] * 4))
-        assert set(after) == {200}, (after, log_path.read_text()[-3000:])
+        # One answer of 200 says that one process has its database back; the other may still have its breaker open
+        # for its last second or two (a 503 then, never anything else), until its next caller tries. A burst over
+        # both processes must come back all 200 within the bound.
+        while set(
+            after := list(pool.map(lambda path: timed_get(base + path)[0], [*DATABASE_PAGES, "/healthz"] * 4))
+        ) != {200}:
+            assert set(after) <= {200, 503}, (after, log_path.read_text()[-3000:])
+            assert time.monotonic() - back < 20, (after, log_path.read_text()[-3000:])
+            time.sleep(0.2)
         # Recovered without a restart: the same worker processes.
         assert worker_pids(server.pid) == workers
     finally:
