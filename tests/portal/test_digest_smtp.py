@@ -7,51 +7,23 @@ the off link in List-Unsubscribe followed through the test client.
 import email
 import email.policy
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client
 
 from portal.models import Coordinator
+from tests.smtp import smtp_inbox
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://medborgarloften.example"
 
 
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "Medborgarlöften <noreply@medborgarloften.example>"
-    settings.SITE_URL = SITE
-    yield inbox
-    controller.stop()
+    with smtp_inbox(settings, from_email="Medborgarlöften <noreply@medborgarloften.example>", site_url=SITE) as inbox:
+        yield inbox
 
 
 def test_the_digest_as_an_smtp_relay_receives_it(smtp_server, vasterbotten, coordinator_vindeln):

@@ -3,11 +3,9 @@ as a mail program receives them, the text, and the link in it followed through t
 
 import email
 import email.policy
-import socket
 import uuid
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import signing
 from django.test import Client
 
@@ -16,6 +14,7 @@ from promises.services import approval_record
 from subscriptions.models import Subscription
 from tests.factories import make_activity, make_focus_area, make_period
 from tests.promises.test_follow_up_workflow import fill_in
+from tests.smtp import smtp_inbox
 from tests.subscriptions.helpers import link_to, make_subscription
 
 pytestmark = pytest.mark.django_db
@@ -24,45 +23,16 @@ SITE_URL = "https://medborgarloften.example.se"
 FROM = "Medborgarlöften <noreply@medborgarloften.example.se>"
 
 
-class Inbox:
-    """aiosmtpd's handler: keeps every message it is given, as the bytes that crossed the wire."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [email.message_from_bytes(e.original_content, policy=email.policy.default) for e in self.envelopes]
-
-
 def subject(message):
     # Python's email package folds a long encoded Subject onto the next line ("Subject:\n =?utf-8?q?…"); unfolded,
     # the value starts with that fold's space, which mail programs drop as the parser here does not.
     return message["Subject"].strip()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = FROM
-    settings.SITE_URL = SITE_URL
-    yield inbox
-    controller.stop()
+    with smtp_inbox(settings, from_email=FROM, site_url=SITE_URL) as inbox:
+        yield inbox
 
 
 def assert_common_headers(message, to):
